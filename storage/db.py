@@ -1,0 +1,118 @@
+"""Engines, sessions and schema upgrades, for SQLite and PostgreSQL through one code path.
+
+``DATABASE_URL`` chooses the backend:
+
+* ``sqlite+aiosqlite:///saualnama.db`` (the default) — embedded, for small
+  installations.  Every connection gets WAL journaling (readers do not block the
+  writer), ``foreign_keys=ON`` (SQLite ignores FKs otherwise) and a
+  ``busy_timeout`` (wait for the lock instead of failing at once).  Transactions
+  start with ``BEGIN IMMEDIATE``: a transaction takes the write lock when it
+  starts, so two writers queue on ``busy_timeout`` instead of one failing with
+  "database is locked" when it upgrades a read lock mid-transaction.
+* ``postgresql+asyncpg://…`` — production.
+
+The schema is created and changed only by Alembic; :func:`upgrade` is called by
+the application at start and by ``python -m admin db upgrade``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+DEFAULT_URL = "sqlite+aiosqlite:///saualnama.db"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL to use: the argument, else ``$DATABASE_URL``, else the embedded SQLite file."""
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (the driver's implicit
+    # BEGIN would be DEFERRED and would not cover DDL).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url`` (see :func:`database_url`), with the SQLite pragmas set."""
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        engine = _create_async_engine(url, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return _create_async_engine(url, **kwargs)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit (callers get plain results)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """The Alembic configuration, built in code: no ``alembic.ini`` is needed on disk."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
+    return config
+
+
+def _run_command(connection: Connection, config: Config, name: str, revision: str) -> None:
+    config.attributes["connection"] = connection
+    getattr(command, name)(config, revision)
+
+
+async def _migrate(url: str | None, name: str, revision: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_run_command, alembic_config(url), name, revision)
+    finally:
+        await engine.dispose()
+
+
+async def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database at ``url`` up to ``revision`` (the latest by default)."""
+    await _migrate(url, "upgrade", revision)
+
+
+async def downgrade(url: str | None, revision: str) -> None:
+    """Take the database at ``url`` down to ``revision`` (``"base"`` drops everything)."""
+    await _migrate(url, "downgrade", revision)
+
+
+async def current_revision(url: str | None = None) -> str | None:
+    """The revision the database is at, or ``None`` for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+    finally:
+        await engine.dispose()

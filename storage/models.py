@@ -183,15 +183,14 @@ class Organisation(Base):
 
 
 class Contact(Base):
-    """A person answering for one organisation, reachable by Telegram and/or the web."""
+    """A person answering for one organisation, reachable by Telegram and/or the web.
+
+    Both identities are NULL once the coordinator releases the contact: the row stays
+    (answers and history point at it) but nobody can act as it any more.
+    """
 
     __tablename__ = "contacts"
-    __table_args__ = (
-        CheckConstraint(_in("language", Language), name="language"),
-        CheckConstraint(
-            "telegram_user_id IS NOT NULL OR web_login IS NOT NULL", name="has_identity"
-        ),
-    )
+    __table_args__ = (CheckConstraint(_in("language", Language), name="language"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(

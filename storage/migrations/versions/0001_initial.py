@@ -100,10 +100,6 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.CheckConstraint("language IN ('ru', 'kk', 'en')", name=op.f("ck_contacts_language")),
-        sa.CheckConstraint(
-            "telegram_user_id IS NOT NULL OR web_login IS NOT NULL",
-            name=op.f("ck_contacts_has_identity"),
-        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],

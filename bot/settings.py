@@ -1,0 +1,52 @@
+"""Every setting of Saualnama, in one pydantic-settings model.
+
+Values come from the environment or a ``.env`` file; ``.env.example`` documents
+each one (a test checks that the two agree).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """The process's configuration; read once at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///saualnama.db",
+        description="SQLAlchemy URL: sqlite+aiosqlite:///file.db or postgresql+asyncpg://…",
+    )
+    bot_token: SecretStr | None = Field(None, description="Telegram bot token; empty: web only")
+    telegram_api_url: str | None = Field(
+        None, description="A Bot API server other than the public one (local server, tests)"
+    )
+    bot_username: str | None = Field(None, description="The bot's @username, for deep links")
+    web_host: str = Field("127.0.0.1", description="Address the web chat listens on")
+    web_port: int = Field(8080, description="Port the web chat listens on")
+    public_url: str = Field(
+        "http://127.0.0.1:8080", description="Base URL people open (invite links, Mini App)"
+    )
+    webhook_path: str | None = Field(
+        None, description="Serve Telegram through a webhook at this path instead of polling"
+    )
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret token Telegram sends with every webhook call"
+    )
+    session_secret: SecretStr | None = Field(
+        None, description="Key that signs web sessions; random per start when empty"
+    )
+    sign_in_attempts_per_minute: int = Field(
+        10, description="Invitation sign-in attempts allowed per address per minute"
+    )
+    reminder_days: str = Field(
+        "7,3,1", description="Days before the deadline on which reminders go out"
+    )
+    log_level: str = Field("INFO", description="Logging level")
+
+
+def load_settings() -> Settings:
+    """Read the settings (environment first, then ``.env``)."""
+    return Settings()

@@ -1,0 +1,197 @@
+"""The dialog service: loads a contact's world from storage, runs the engine, applies effects.
+
+This is the one place where the conversation meets the database, through the
+:class:`storage.repository.Store` API (never SQL).  Channels call
+:meth:`DialogService.handle` with an :class:`~dialogs.contract.Input` and show
+the replies.  Order matters and is kept: every answer is committed (its own
+short transaction) before the reply that says "saved" is returned, and the
+dialog position is stored after the effects, so a crash at any point loses
+nothing that the person was told was saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from dialogs import i18n
+from dialogs.contract import (
+    Answer,
+    Context,
+    Input,
+    Outcome,
+    Reply,
+    Save,
+    SetLanguage,
+    State,
+    Submit,
+)
+from dialogs.engine import Engine
+from dialogs.i18n import N_
+from dialogs.questionnaire import default
+from dialogs.render import format_value
+from dialogs.schema import Questionnaire
+from storage import errors
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+class NoCampaign(Exception):
+    """No open campaign for this contact: nothing to answer now."""
+
+
+class DialogService:
+    """Stateless between calls: everything it needs is in storage."""
+
+    def __init__(self, store: Store, questionnaire: Questionnaire | None = None) -> None:
+        self.store = store
+        self.q = questionnaire or default()
+        self.engine = Engine(self.q)
+
+    async def handle(
+        self, contact_id: int, inp: Input, *, channel: str, lang_hint: str | None = None
+    ) -> list[Reply]:
+        """One input from one contact → the replies to show (answers already saved)."""
+        for attempt in range(3):
+            try:
+                return await self._handle_once(contact_id, inp, channel, lang_hint)
+            except errors.StaleDialogStateError:
+                log.info("dialog state of contact %s changed meanwhile; retry %s", contact_id, attempt)
+        return [self._error_reply("ru", N_("Не удалось обработать сообщение. Попробуйте ещё раз."))]
+
+    async def start(
+        self, contact_id: int, *, channel: str, lang_hint: str | None = None, campaign_id: int | None = None
+    ) -> list[Reply]:
+        """First contact (after an invitation) or /start: language, welcome, where we were."""
+        if campaign_id is not None:
+            row = await self.store.get_dialog_state(contact_id)
+            stored = dict(row.state) if row else {}
+            stored["campaign_id"] = campaign_id
+            await self.store.save_dialog_state(contact_id, stored, expected_version=None)
+        return await self.handle(contact_id, Input.command("start"), channel=channel, lang_hint=lang_hint)
+
+    async def language(self, contact_id: int) -> str:
+        """The contact's language, for texts produced outside the dialog."""
+        contact = await self.store.get_contact(contact_id)
+        return i18n.normalise(contact.language)
+
+    async def _handle_once(
+        self, contact_id: int, inp: Input, channel: str, lang_hint: str | None
+    ) -> list[Reply]:
+        row = await self.store.get_dialog_state(contact_id)
+        stored: dict[str, Any] = dict(row.state) if row else {}
+        state_version = row.version if row else 0
+        state = State.from_json(stored.get("engine"))
+        contact = await self.store.get_contact(contact_id)
+        if not stored.get("engine"):
+            state.lang = i18n.normalise(lang_hint or contact.language)
+        try:
+            campaign_id, ctx, response = await self._context(contact_id, stored.get("campaign_id"))
+        except NoCampaign:
+            return [self._error_reply(state.lang, N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся."))]
+        stored["campaign_id"] = campaign_id
+        if inp.kind == "command" and inp.value == "start":
+            outcome = self.engine.start(state, ctx, lang_hint)
+        else:
+            outcome = self.engine.step(state, ctx, inp)
+        conflict = await self._apply(outcome, contact_id, response.id, channel)
+        replies = outcome.replies
+        if conflict is not None:
+            _, ctx, _ = await self._context(contact_id, campaign_id)
+            again = self.engine.resume(state, ctx)
+            replies = [conflict, *again.replies]
+            outcome = again
+        stored["engine"] = outcome.state.to_json()
+        await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
+        return replies
+
+    async def _context(self, contact_id: int, campaign_id: int | None) -> tuple[int, Context, Any]:
+        if campaign_id is None:
+            open_ = await self.store.list_campaigns(status="open")
+            if not open_:
+                raise NoCampaign
+            campaign_id = max(open_, key=lambda c: (c.requested_on, c.id)).id
+        campaign = await self.store.get_campaign(campaign_id)
+        response = await self.store.get_response_for_contact(contact_id, campaign_id)
+        contact = await self.store.get_contact(contact_id)
+        org = await self.store.get_organisation(contact.organisation_id)
+        rows = await self.store.list_answers(response.id, contact_id=contact_id)
+        answers = {
+            r.field_code: Answer(r.value, r.no_data_reason if r.status == "no_data" else None, r.version)
+            for r in rows
+        }
+        name = org.name_kk if contact.language == "kk" and org.name_kk else org.name_ru
+        ctx = Context(
+            blocks=list(org.blocks),
+            period_start=campaign.period_start,
+            period_end=campaign.period_end,
+            deadline=campaign.deadline,
+            organisation=name,
+            answers=answers,
+            status=response.status,
+            return_reason=response.return_reason,
+            response_version=response.version,
+        )
+        return campaign_id, ctx, response
+
+    async def _apply(
+        self, outcome: Outcome, contact_id: int, response_id: int, channel: str
+    ) -> Reply | None:
+        """Apply effects in order; on a conflict stop and return what to tell the person."""
+        lang = outcome.state.lang
+        for effect in outcome.effects:
+            try:
+                await self._apply_one(effect, contact_id, response_id, channel)
+            except errors.StaleAnswerError as exc:
+                return self._stale_answer(exc, lang)
+            except errors.StaleResponseError:
+                return self._error_reply(
+                    lang,
+                    N_("Пока вы смотрели сводку, коллега изменил ответы. Проверьте их и отправьте ещё раз."),
+                )
+            except errors.ResponseLockedError:
+                return self._error_reply(
+                    lang,
+                    N_("Анкета уже отправлена, изменить ответы нельзя. Если нужно исправление, обратитесь к координатору."),
+                )
+        return None
+
+    async def _apply_one(self, effect: Any, contact_id: int, response_id: int, channel: str) -> None:
+        if isinstance(effect, Save):
+            await self.store.save_answer(
+                response_id,
+                effect.code,
+                value=effect.value,
+                no_data_reason=effect.no_data_reason,
+                contact_id=contact_id,
+                channel=channel,
+                expected_version=effect.expected_version,
+            )
+        elif isinstance(effect, SetLanguage):
+            await self.store.update_contact(contact_id, language=effect.lang)
+        elif isinstance(effect, Submit):
+            if effect.expected_version is None:
+                raise errors.StaleResponseError(response_id, 0, None)
+            await self.store.submit_response(
+                response_id, expected_version=effect.expected_version, contact_id=contact_id
+            )
+
+    def _stale_answer(self, exc: errors.StaleAnswerError, lang: str) -> Reply:
+        """A colleague answered this field meanwhile: say what is stored now."""
+        _ = i18n.translator(lang)
+        value = _("нет ответа")
+        for _block, item, field in self.q.walk():
+            if self.q.field_code(item, field) == exc.field_code and exc.current_version:
+                no_data = exc.current_status == "no_data"
+                answer = Answer(None if no_data else exc.current_value, "…" if no_data else None)
+                value = format_value(self.q, field, answer, lang, 300)
+        text = _(
+            "Этот ответ только что изменил коллега из вашей организации. Сейчас сохранено: {value}. "
+            "Ваш ответ не записан, чтобы не затереть чужой; если нужно, ответьте ещё раз."
+        ).format(value=value)
+        return Reply(text, (), "error")
+
+    @staticmethod
+    def _error_reply(lang: str, msgid: str) -> Reply:
+        return Reply(i18n.gettext(lang, msgid), (), "error")

@@ -126,7 +126,15 @@ class Turn:
         return {s.code for s in self.walk.steps if s.code in self.ctx.answers}
 
     def outcome(self) -> Outcome:
-        return Outcome(self.replies, self.effects, self.state)
+        """Notes without buttons ("Saved.") join the next message: one message per step."""
+        merged: list[Reply] = []
+        for reply in self.replies:
+            if merged and not merged[-1].buttons and merged[-1].kind in ("info", "error"):
+                last = merged.pop()
+                kind = "error" if last.kind == "error" else reply.kind
+                reply = Reply(f"{last.text}\n\n{reply.text}", reply.buttons, kind)
+            merged.append(reply)
+        return Outcome(merged, self.effects, self.state)
 
 
 class Engine:
@@ -193,7 +201,11 @@ class Engine:
         elif name == "submit":
             self._confirm_submit(t)
         else:
-            t.error(N_("Неизвестная команда. Команды: /menu, /progress, /review, /submit, /language, /help."))
+            t.error(
+                N_(
+                    "Неизвестная команда. Команды: /menu, /progress, /review, /submit, /language, /help."
+                )
+            )
             self._resume(t, repeat=True)
 
     def _button(self, t: Turn, data: str) -> None:
@@ -216,10 +228,10 @@ class Engine:
             self._read_only(t)
             return
         handler = getattr(self, f"_btn_{t.state.mode}", None)
-        if handler is None or not handler(t, action):
-            if not self._common_button(t, action):
-                t.error(N_("Эта кнопка сейчас не действует. Вот текущий вопрос."))
-                self._resume(t, repeat=True)
+        handled = handler is not None and handler(t, action)
+        if not handled and not self._common_button(t, action):
+            t.error(N_("Эта кнопка сейчас не действует. Вот текущий вопрос."))
+            self._resume(t, repeat=True)
 
     def _text(self, t: Turn, text: str) -> None:
         if text.strip().startswith("/"):
@@ -370,7 +382,9 @@ class Engine:
         _ = t._
         lines = []
         if t.state.shown_item is None or t.state.shown_item.split(".")[0] != step.block.code:
-            lines.append(_("Блок {n}. {title}").format(n=step.block.number, title=_(step.block.title)))
+            lines.append(
+                _("Блок {n}. {title}").format(n=step.block.number, title=_(step.block.title))
+            )
         lines.append(f"{step.block.number}.{step.item.number}. {_(step.item.question)}")
         if step.item.note:
             lines.append(_("Примечание: {note}").format(note=_(step.item.note)))
@@ -436,7 +450,9 @@ class Engine:
             rows = [[(str(n), f"opt:{o.code}") for n, o in enumerate(f.options, start=1)]]
             return "\n".join(lines), rows
         if kind == "text":
-            return label + "\n" + _("Напишите ответ (до {n} знаков).").format(n=group(f.max_length)), []
+            return label + "\n" + _("Напишите ответ (до {n} знаков).").format(
+                n=group(f.max_length)
+            ), []
         if kind == "count":
             return label + "\n" + _("Введите число цифрами, например: 25."), []
         if kind == "amount":
@@ -486,7 +502,10 @@ class Engine:
         elif f.kind == "choice" and action.startswith("opt:"):
             self._choose(t, action[4:])
         elif f.kind == "period" and action == "ok":
-            t.save(t.state.code, {"start": t.ctx.period_start.isoformat(), "end": t.ctx.period_end.isoformat()})
+            t.save(
+                t.state.code,
+                {"start": t.ctx.period_start.isoformat(), "end": t.ctx.period_end.isoformat()},
+            )
             t.say(t._("Сохранено."))
             self._advance(t)
         elif f.kind in ("breakdown", "open_breakdown") and action.startswith("cat:"):
@@ -554,19 +573,25 @@ class Engine:
         if mode == "describe":
             if "option" in t.state.draft:
                 option = next(o for o in step.field.options if o.code == t.state.draft["option"])
-                return _("Вы выбрали: {option}\nОпишите, пожалуйста.").format(option=_(option.label))
-            return _("{label}\nВы ответили «Да». Опишите, пожалуйста.").format(label=_(step.field.label))
-        if mode == "no_data":
-            return _("«{label}»: нет данных. Укажите причину, по которой данных нет или их невозможно предоставить.").format(
+                return _("Вы выбрали: {option}\nОпишите, пожалуйста.").format(
+                    option=_(option.label)
+                )
+            return _("{label}\nВы ответили «Да». Опишите, пожалуйста.").format(
                 label=_(step.field.label)
             )
+        if mode == "no_data":
+            return _(
+                "«{label}»: нет данных. Укажите причину, по которой данных нет или их невозможно предоставить."
+            ).format(label=_(step.field.label))
         if mode == "comment":
             current = t.ctx.answers.get(comment_code(step.item.code))
             text = _("Комментарий к пункту {n}: напишите пояснение.").format(
                 n=f"{step.block.number}.{step.item.number}"
             )
             if current is not None and current.value:
-                text += "\n" + _("Текущий комментарий: {value}").format(value=shorten(current.value, 300))
+                text += "\n" + _("Текущий комментарий: {value}").format(
+                    value=shorten(current.value, 300)
+                )
             return text
         if mode == "bd_value":
             cat = category_label(self.q, step.field, t.state.draft.get("cat", ""), t.state.lang)
@@ -670,7 +695,9 @@ class Engine:
         if parse_yes_no(text):
             self._btn_field(t, "ok")
             return
-        raise ParseError(N_("Отчетный период задан координатором. Нажмите «Подтверждаю» или «Нет данных»."))
+        raise ParseError(
+            N_("Отчетный период задан координатором. Нажмите «Подтверждаю» или «Нет данных».")
+        )
 
     # --- breakdowns ------------------------------------------------------------------------
 
@@ -708,7 +735,9 @@ class Engine:
         lines.append(self._running(t, step, value))
         example = "; ".join(f"{_(c.label)}: {n}" for c, n in zip(cats[:2], (3, 5), strict=False))
         lines.append(
-            _("Нажмите категорию или напишите всё одним сообщением, например: {example}").format(example=example)
+            _("Нажмите категорию или напишите всё одним сообщением, например: {example}").format(
+                example=example
+            )
         )
         buttons = [(f"{_(c.label)} ({value.get(c.code, 0)})", f"cat:{c.code}") for c in cats]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -730,13 +759,18 @@ class Engine:
                 category=_(dim.suggestions[0].label) if dim.suggestions else _("категория")
             )
         lines.append(
-            _("Напишите категорию и число, можно несколько через «;», например: {example}. "
-              "Чтобы убрать строку, укажите 0.").format(example=example)  # fmt: skip
+            _(
+                "Напишите категорию и число, можно несколько через «;», например: {example}. "
+                "Чтобы убрать строку, укажите 0."
+            ).format(example=example)  # fmt: skip
         )
         rows = []
         sugg = [(_(s.label)[:40], f"cat:{s.code}") for s in dim.suggestions]
         if step.field.dimension == "country":
-            sugg = [(countries().name(c, t.state.lang), f"cat:{c}") for c in ("KZ", "UZ", "KG", "TJ", "RU")]
+            sugg = [
+                (countries().name(c, t.state.lang), f"cat:{c}")
+                for c in ("KZ", "UZ", "KG", "TJ", "RU")
+            ]
         sugg.append((_("неизвестно"), "cat:unknown"))
         rows.extend(sugg[i : i + 2] for i in range(0, len(sugg), 2))
         rows.append([(_("Готово"), "done")])
@@ -799,7 +833,11 @@ class Engine:
             if step.field.kind == "list":
                 t.save(step.code, [])
             else:
-                t.error(N_("Пока ничего не введено. Введите данные, нажмите «Нет данных» или «Пропустить»."))
+                t.error(
+                    N_(
+                        "Пока ничего не введено. Введите данные, нажмите «Нет данных» или «Пропустить»."
+                    )
+                )
                 self._prompt(t, repeat=True)
                 return
         if not self._check_rules(t):
@@ -812,7 +850,10 @@ class Engine:
         self._show_pick(t, "")
 
     def _show_pick(self, t: Turn, header: str) -> None:
-        names = [(countries().name(c, t.state.lang), f"pick:{c}") for c in t.state.draft.get("candidates", [])]
+        names = [
+            (countries().name(c, t.state.lang), f"pick:{c}")
+            for c in t.state.draft.get("candidates", [])
+        ]
         text = t._("Не уверен, какая страна имеется в виду. Выберите:")
         rows = [names[i : i + 2] for i in range(0, len(names), 2)]
         rows.append([(t._("Отмена"), "cancel")])
@@ -844,7 +885,9 @@ class Engine:
         lines = [_(step.field.label)]
         if entries:
             lines.append(format_value(self.q, step.field, answer, t.state.lang, 200))
-        lines.append(_("Записей: {n}. Добавьте запись или нажмите «Готово».").format(n=len(entries)))
+        lines.append(
+            _("Записей: {n}. Добавьте запись или нажмите «Готово».").format(n=len(entries))
+        )
         return "\n".join(lines), [[(_("Добавить запись"), "add"), (_("Готово"), "done")]]
 
     def _start_entry(self, t: Turn) -> None:
@@ -890,7 +933,9 @@ class Engine:
         answer = t.ctx.answers.get(step.code)
         entries = list(answer.value) if answer is not None and not answer.is_no_data else []
         if len(entries) >= step.field.max_entries:
-            t.error(N_("В списке уже {n} записей — это наибольшее число."), n=step.field.max_entries)
+            t.error(
+                N_("В списке уже {n} записей — это наибольшее число."), n=step.field.max_entries
+            )
         else:
             entries.append(t.state.draft["entry"])
             t.save(step.code, entries)
@@ -904,7 +949,10 @@ class Engine:
         answer = t.ctx.answers.get(t.state.code)
         n = len(answer.value) if answer is not None and isinstance(answer.value, list) else 0
         text = _("Записей: {n}. Добавить ещё?").format(n=n)
-        t.ask("\n".join(p for p in (header, text) if p), [[(_("Добавить ещё"), "add"), (_("Готово"), "done")]])
+        t.ask(
+            "\n".join(p for p in (header, text) if p),
+            [[(_("Добавить ещё"), "add"), (_("Готово"), "done")]],
+        )
 
     def _btn_list_more(self, t: Turn, action: str) -> bool:
         if action == "add":
@@ -955,7 +1003,7 @@ class Engine:
     def _check_rules(self, t: Turn) -> bool:
         """After a number: show the first broken rule that uses this field; True if shown."""
         step = t.step
-        for rule, total, summed in self.violations(t.ctx.answers, step.item):
+        for rule, _total, _summed in self.violations(t.ctx.answers, step.item):
             if step.field.key in [rule.total, *rule.parts]:
                 t.state.mode = "rule"
                 t.state.draft["rule"] = rule.code
@@ -968,12 +1016,12 @@ class Engine:
         labels = ", ".join(_(item.field(p).label) for p in rule.parts)
         whole = _(item.field(rule.total).label)
         if rule.check == "equal":
-            return _("Данные не сходятся: «{parts}» — {sum}, а «{whole}» — {total}. Сумма должна быть равна.").format(
-                parts=labels, sum=group(summed), whole=whole, total=group(total)
-            )
-        return _("Данные не сходятся: «{parts}» — {sum}, это больше, чем «{whole}» — {total}.").format(
-            parts=labels, sum=group(summed), whole=whole, total=group(total)
-        )
+            return _(
+                "Данные не сходятся: «{parts}» — {sum}, а «{whole}» — {total}. Сумма должна быть равна."
+            ).format(parts=labels, sum=group(summed), whole=whole, total=group(total))
+        return _(
+            "Данные не сходятся: «{parts}» — {sum}, это больше, чем «{whole}» — {total}."
+        ).format(parts=labels, sum=group(summed), whole=whole, total=group(total))
 
     def _show_rule(self, t: Turn) -> None:
         item = t.step.item
@@ -1011,7 +1059,9 @@ class Engine:
         t.state.mode = "field"
         if found is not None:
             rule, total, summed = found
-            t.save(rule_code(item.code, rule), {"explanation": explanation, "values": [total, summed]})
+            t.save(
+                rule_code(item.code, rule), {"explanation": explanation, "values": [total, summed]}
+            )
             t.say(t._("Пояснение сохранено."))
         self._advance(t)
 
@@ -1049,12 +1099,17 @@ class Engine:
         t.state.mode = "items"
         t.state.draft["block"] = number
         block = self.q.block(number)
-        lines = [_("Блок {n}. {title}").format(n=number, title=_(block.title)), _("Выберите пункт:")]
+        lines = [
+            _("Блок {n}. {title}").format(n=number, title=_(block.title)),
+            _("Выберите пункт:"),
+        ]
         buttons = []
         for item in block.items:
             codes = [self.q.field_code(item, f) for f in item.fields]
             done = sum(1 for c in codes if c in t.ctx.answers)
-            lines.append(f"{number}.{item.number}. {shorten(_(item.question), 70)} — {done}/{len(codes)}")
+            lines.append(
+                f"{number}.{item.number}. {shorten(_(item.question), 70)} — {done}/{len(codes)}"
+            )
             buttons.append((f"{number}.{item.number}", f"itm:{item.code}"))
         rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
         rows.append([(_("Просмотр блока"), f"rev:{number}"), (_("Назад"), "cmd:menu")])
@@ -1080,7 +1135,9 @@ class Engine:
         block_items = step.block.items
         percent = round(100 * done / total) if total else 100
         t.say(
-            _("Блок {block}, пункт {item} из {items} — заполнено {percent}% анкеты ({done} из {total}).").format(
+            _(
+                "Блок {block}, пункт {item} из {items} — заполнено {percent}% анкеты ({done} из {total})."
+            ).format(
                 block=step.block.number,
                 item=step.item.number,
                 items=len(block_items),
@@ -1090,7 +1147,9 @@ class Engine:
             )
         )
 
-    def review_text(self, answers: dict[str, Answer], blocks: list[int], number: int, lang: str) -> str:
+    def review_text(
+        self, answers: dict[str, Answer], blocks: list[int], number: int, lang: str
+    ) -> str:
         """A compact review of one block's answers (used by the engine and the web page)."""
         _ = i18n.translator(lang)
         block = self.q.block(number)
@@ -1100,10 +1159,14 @@ class Engine:
             lines.append(f"{number}.{item.number}. {shorten(_(item.question), 120)}")
             for f in item.fields:
                 answer = answers.get(self.q.field_code(item, f))
-                lines.append(f"  {shorten(_(f.label), 80)}: {format_value(self.q, f, answer, lang, 120)}")
+                lines.append(
+                    f"  {shorten(_(f.label), 80)}: {format_value(self.q, f, answer, lang, 120)}"
+                )
             comment = answers.get(comment_code(item.code))
             if comment is not None and comment.value:
-                lines.append("  " + _("Комментарий: {text}").format(text=shorten(comment.value, 120)))
+                lines.append(
+                    "  " + _("Комментарий: {text}").format(text=shorten(comment.value, 120))
+                )
             for rule, total, summed in self.violations(answers, item):
                 lines.append("  ⚠ " + self._rule_text_lang(lang, item, rule, total, summed))
         return "\n".join(lines)
@@ -1125,7 +1188,11 @@ class Engine:
         if t.ctx.status != "submitted":
             edit = [(f"✏️ {number}.{i.number}", f"edit:{i.code}") for i in block.items]
             rows.extend(edit[i : i + 4] for i in range(0, len(edit), 4))
-        others = [(_("Блок {n}").format(n=b.number), f"rev:{b.number}") for b in t.walk.blocks if b.number != number]
+        others = [
+            (_("Блок {n}").format(n=b.number), f"rev:{b.number}")
+            for b in t.walk.blocks
+            if b.number != number
+        ]
         rows.extend(others[i : i + 4] for i in range(0, len(others), 4))
         rows.append([(_("Продолжить"), "resume"), (_("Отправить"), "cmd:submit")])
         t.ask(text, rows, "summary")
@@ -1171,15 +1238,21 @@ class Engine:
             if unanswered:
                 first = t.walk.steps[t.walk.index[unanswered[0]]]
                 lines.append(
-                    _("Без ответа: {n} (первый — пункт {item}). На каждый вопрос нужен ответ или «Нет данных» с причиной.").format(
-                        n=len(unanswered), item=f"{first.block.number}.{first.item.number}"
-                    )
+                    _(
+                        "Без ответа: {n} (первый — пункт {item}). На каждый вопрос нужен ответ или «Нет данных» с причиной."
+                    ).format(n=len(unanswered), item=f"{first.block.number}.{first.item.number}")
                 )
             if mismatched:
-                lines.append(_("Не сходятся данные в пунктах: {items}. Исправьте или поясните.").format(
-                    items=", ".join(self._item_number(c) for c in mismatched)
-                ))
-            target = unanswered[0] if unanswered else t.walk.steps[t.walk.first_of_item(mismatched[0])].code
+                lines.append(
+                    _("Не сходятся данные в пунктах: {items}. Исправьте или поясните.").format(
+                        items=", ".join(self._item_number(c) for c in mismatched)
+                    )
+                )
+            target = (
+                unanswered[0]
+                if unanswered
+                else t.walk.steps[t.walk.first_of_item(mismatched[0])].code
+            )
             t.say("\n".join(lines), "error")
             t.state.code = target
             t.state.mode = "field"
@@ -1195,9 +1268,9 @@ class Engine:
         t.state.mode = "confirm"
         t.state.draft = {"version": t.ctx.response_version}
         t.ask(
-            _("Все вопросы заполнены: {total}, из них «нет данных» — {nd}.\nПроверьте ответы (/review) и отправьте анкету. После отправки изменить ответы сможет только координатор, вернув анкету на доработку.").format(
-                total=total, nd=no_data
-            ),
+            _(
+                "Все вопросы заполнены: {total}, из них «нет данных» — {nd}.\nПроверьте ответы (/review) и отправьте анкету. После отправки изменить ответы сможет только координатор, вернув анкету на доработку."
+            ).format(total=total, nd=no_data),
             [[(_("Отправить анкету"), "submit")], [(_("Просмотр"), "cmd:review")]],
             "summary",
         )

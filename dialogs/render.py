@@ -54,9 +54,9 @@ def category_label(q: Questionnaire, field: BaseField, key: str, lang: str) -> s
             if c.code == key:
                 return _(c.label)
     if field.kind == "open_breakdown":
-        if field.dimension == "country" or key in ("unknown", "stateless"):
-            if key.isupper() or key in ("unknown", "stateless"):
-                return countries().name(key, lang)
+        special = key in ("unknown", "stateless")
+        if (field.dimension == "country" and key.isupper()) or special:
+            return countries().name(key, lang)
         dim = next(d for d in q.dimensions if d.code == field.dimension)
         for s in dim.suggestions:
             if s.code == key:

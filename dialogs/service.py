@@ -57,11 +57,18 @@ class DialogService:
             try:
                 return await self._handle_once(contact_id, inp, channel, lang_hint)
             except errors.StaleDialogStateError:
-                log.info("dialog state of contact %s changed meanwhile; retry %s", contact_id, attempt)
+                log.info(
+                    "dialog state of contact %s changed meanwhile; retry %s", contact_id, attempt
+                )
         return [self._error_reply("ru", N_("Не удалось обработать сообщение. Попробуйте ещё раз."))]
 
     async def start(
-        self, contact_id: int, *, channel: str, lang_hint: str | None = None, campaign_id: int | None = None
+        self,
+        contact_id: int,
+        *,
+        channel: str,
+        lang_hint: str | None = None,
+        campaign_id: int | None = None,
     ) -> list[Reply]:
         """First contact (after an invitation) or /start: language, welcome, where we were."""
         if campaign_id is not None:
@@ -69,7 +76,9 @@ class DialogService:
             stored = dict(row.state) if row else {}
             stored["campaign_id"] = campaign_id
             await self.store.save_dialog_state(contact_id, stored, expected_version=None)
-        return await self.handle(contact_id, Input.command("start"), channel=channel, lang_hint=lang_hint)
+        return await self.handle(
+            contact_id, Input.command("start"), channel=channel, lang_hint=lang_hint
+        )
 
     async def language(self, contact_id: int) -> str:
         """The contact's language, for texts produced outside the dialog."""
@@ -89,7 +98,12 @@ class DialogService:
         try:
             campaign_id, ctx, response = await self._context(contact_id, stored.get("campaign_id"))
         except NoCampaign:
-            return [self._error_reply(state.lang, N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся."))]
+            return [
+                self._error_reply(
+                    state.lang,
+                    N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся."),
+                )
+            ]
         stored["campaign_id"] = campaign_id
         if inp.kind == "command" and inp.value == "start":
             outcome = self.engine.start(state, ctx, lang_hint)
@@ -118,7 +132,9 @@ class DialogService:
         org = await self.store.get_organisation(contact.organisation_id)
         rows = await self.store.list_answers(response.id, contact_id=contact_id)
         answers = {
-            r.field_code: Answer(r.value, r.no_data_reason if r.status == "no_data" else None, r.version)
+            r.field_code: Answer(
+                r.value, r.no_data_reason if r.status == "no_data" else None, r.version
+            )
             for r in rows
         }
         name = org.name_kk if contact.language == "kk" and org.name_kk else org.name_ru
@@ -148,16 +164,22 @@ class DialogService:
             except errors.StaleResponseError:
                 return self._error_reply(
                     lang,
-                    N_("Пока вы смотрели сводку, коллега изменил ответы. Проверьте их и отправьте ещё раз."),
+                    N_(
+                        "Пока вы смотрели сводку, коллега изменил ответы. Проверьте их и отправьте ещё раз."
+                    ),
                 )
             except errors.ResponseLockedError:
                 return self._error_reply(
                     lang,
-                    N_("Анкета уже отправлена, изменить ответы нельзя. Если нужно исправление, обратитесь к координатору."),
+                    N_(
+                        "Анкета уже отправлена, изменить ответы нельзя. Если нужно исправление, обратитесь к координатору."
+                    ),
                 )
         return None
 
-    async def _apply_one(self, effect: Any, contact_id: int, response_id: int, channel: str) -> None:
+    async def _apply_one(
+        self, effect: Any, contact_id: int, response_id: int, channel: str
+    ) -> None:
         if isinstance(effect, Save):
             await self.store.save_answer(
                 response_id,

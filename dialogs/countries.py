@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from dialogs import i18n
 from dialogs.i18n import N_
-from dialogs.parsing import ParseError
+from dialogs.parsing import ParseError, drop_invisible
 
 UNKNOWN = "unknown"
 STATELESS = "stateless"
@@ -237,9 +237,11 @@ class CountryResolver:
 
     def resolve(self, text: str) -> str:
         """The code for ``text``; AmbiguousCountry when unsure, UnknownCountry when lost."""
-        shown = " ".join(str(text).split())[:60] if isinstance(text, str) else ""
+        shown = " ".join(drop_invisible(text).split())[:60] if isinstance(text, str) else ""
         key = fold(text) if isinstance(text, str) else ""
         if not key:
+            if shown:  # only emoji or punctuation
+                raise UnknownCountry(UNKNOWN_COUNTRY, text=shown)
             raise UnknownCountry(EMPTY_COUNTRY)
         exact = self.index.get(key, set())
         if len(exact) == 1:

@@ -151,7 +151,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def _drop_invisible(text: str) -> str:
+def drop_invisible(text: str) -> str:
     """Remove control (except newline), format (zero-width, bidi overrides) and surrogate
     characters: they hide or reorder text in exports and break UTF-8 storage."""
     return "".join(
@@ -169,7 +169,7 @@ def clean_text(raw: str, max_length: int) -> str:
         raise ParseError(EMPTY)
     text = unicodedata.normalize("NFC", raw)
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
-    text = _drop_invisible(text)
+    text = drop_invisible(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
     if not text:
@@ -234,7 +234,7 @@ def _prepare(raw: Any) -> str:
     """Normalised, trimmed input; invisible characters dropped, dashes unified at the front."""
     if not isinstance(raw, str):
         raise ParseError(EMPTY_NUMBER)
-    text = _drop_invisible(unicodedata.normalize("NFC", raw)).replace("\n", " ").strip()
+    text = drop_invisible(unicodedata.normalize("NFC", raw)).replace("\n", " ").strip()
     if not text:
         raise ParseError(EMPTY_NUMBER)
     return text
@@ -453,7 +453,7 @@ def parse_breakdown(
     matcher = _Matcher(categories)
     example = Msgids(matcher.ru[c] for c in matcher.codes[:1])
     text = raw if isinstance(raw, str) else ""
-    text = _drop_invisible(unicodedata.normalize("NFC", text))
+    text = drop_invisible(unicodedata.normalize("NFC", text))
     entries = _split_entries(text)
     if not entries:
         raise ParseError(EMPTY_BREAKDOWN, example=example, choices=matcher.choices)
@@ -502,7 +502,7 @@ def parse_open_breakdown(
     silently could hide a typo.  Counts follow :func:`parse_count`, up to ``max_value``.
     """
     text = raw if isinstance(raw, str) else ""
-    text = _drop_invisible(unicodedata.normalize("NFC", text))
+    text = drop_invisible(unicodedata.normalize("NFC", text))
     entries = _split_entries(text)
     if not entries:
         raise ParseError(EMPTY_OPEN_BREAKDOWN)
@@ -542,7 +542,7 @@ def parse_yes_no(raw: str) -> bool | None:
     """
     if not isinstance(raw, str):
         return None
-    word = unicodedata.normalize("NFC", _drop_invisible(raw)).casefold().replace("ё", "е")
+    word = unicodedata.normalize("NFC", drop_invisible(raw)).casefold().replace("ё", "е")
     word = "".join(ch for ch in word if ch.isalpha() or ch.isspace()).strip()
     if word in _YES:
         return True

@@ -12,6 +12,7 @@ Used two ways:
 from __future__ import annotations
 
 import asyncio
+from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import Connection
@@ -21,6 +22,10 @@ from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+if config.config_file_name is not None and "connection" not in config.attributes:
+    # only for the alembic command line (storage/alembic.ini); the app keeps its logging
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def _configure(connection: Connection) -> None:

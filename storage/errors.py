@@ -63,10 +63,10 @@ class InvalidTransition(StorageError):
     def __init__(self, entity: str, entity_id: int, current: str, wanted: str) -> None:
         self.entity = entity
         self.entity_id = entity_id
-        self.current = current
-        self.wanted = wanted
+        self.current = str(current)
+        self.wanted = str(wanted)
         super().__init__(
-            f"{entity} {entity_id} is {current!r} and cannot become {wanted!r}; "
+            f"{entity} {entity_id} is {self.current!r} and cannot become {self.wanted!r}; "
             "reload it and check its status first"
         )
 

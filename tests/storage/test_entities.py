@@ -46,8 +46,13 @@ async def test_campaign_crud_and_default_deadline(store: Store) -> None:
     await store.set_campaign_deadline(campaign.id, date(2025, 3, 15), actor="coordinator:alice")
     assert (await store.get_campaign(campaign.id)).deadline == date(2025, 3, 15)
     await store.set_campaign_status(campaign.id, "closed", actor="coordinator:alice")
-    with pytest.raises(errors.InvalidTransition):
+    with pytest.raises(errors.InvalidTransition) as transition:
         await store.set_campaign_status(other.id, "draft", actor="coordinator:alice")
+    assert (transition.value.current, transition.value.wanted) == ("draft", "draft")
+    assert "is 'draft' and cannot become 'draft'" in str(transition.value)
+    with pytest.raises(errors.InvalidTransition) as transition:
+        await store.set_campaign_status(campaign.id, "draft", actor="coordinator:alice")
+    assert "is 'closed' and cannot become 'draft'" in str(transition.value)
     with pytest.raises(errors.NotFound) as info:
         await store.get_campaign(9999)
     assert info.value.entity == "Campaign"

@@ -116,6 +116,9 @@ class DialogService:
             again = self.engine.resume(state, ctx)
             replies = [conflict, *again.replies]
             outcome = again
+        if outcome.state.mode == "confirm" and outcome.effects:
+            # The summary was shown after this step's own saves: confirm against that version.
+            outcome.state.draft["version"] = (await self.store.get_response(response.id)).version
         stored["engine"] = outcome.state.to_json()
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
         return replies

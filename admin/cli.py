@@ -15,7 +15,9 @@ COMMAND_MODULES = ("admin.commands_questionnaire", "admin.commands_db")
 
 def build_parser() -> argparse.ArgumentParser:
     """Assemble the parser from every command module that is present."""
-    parser = argparse.ArgumentParser(prog="python -m admin", description="Saualnama coordinator tools")
+    parser = argparse.ArgumentParser(
+        prog="python -m admin", description="Saualnama coordinator tools"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         try:

@@ -153,7 +153,9 @@ def as_text(q: Questionnaire, blocks: list, lang: str) -> str:
             if item.note:
                 lines.append(f"      ({_(item.note)})")
             for f in item.fields:
-                lines.append(f"      - {_(f.label)} [{_(KIND_NAMES[f.kind])}; {q.field_code(item, f)}]")
+                lines.append(
+                    f"      - {_(f.label)} [{_(KIND_NAMES[f.kind])}; {q.field_code(item, f)}]"
+                )
                 if isinstance(f, BreakdownField):
                     cats = ", ".join(_(c.label) for c in q.category_set(f.categories).categories)
                     lines.append(f"          {cats}")

@@ -98,7 +98,9 @@ def country_names(lang: str) -> dict[str, str]:
     return {
         code: name
         for code, name in territories.items()
-        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
+        if len(code) == 2
+        and code.isalpha()
+        and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
     }
 
 

@@ -145,7 +145,9 @@ def _cross_check(q: Questionnaire, path: Path | None) -> None:
         for expected_item, item in enumerate(block.items, start=1):
             where_i = f"{where_b}, item {item.number}"
             if item.number != expected_item:
-                fail(where_i, f"items must be numbered 1, 2, 3 … in order; expected {expected_item}")
+                fail(
+                    where_i, f"items must be numbered 1, 2, 3 … in order; expected {expected_item}"
+                )
             _check_item(item, where_i, sets, dims, fail)
     used = {s for b in q.blocks for s in b.subjects}
     for kind in q.subject_kinds:
@@ -176,7 +178,10 @@ def _check_item(item: Item, where: str, sets: set[str], dims: set[str], fail: An
     for field in item.fields:
         of = getattr(field, "of", None)
         if of is not None and keys.get(of) != "count":
-            fail(f"{where}, field {field.key!r}", f"'of' must name a count field of this item, not {of!r}")
+            fail(
+                f"{where}, field {field.key!r}",
+                f"'of' must name a count field of this item, not {of!r}",
+            )
     for rule in item.rules:
         where_r = f"{where}, rule {rule.code!r}"
         for name in [rule.total, *rule.parts]:

@@ -115,7 +115,7 @@ class BaseField(Strict):
 
 
 class YesNoField(BaseField):
-    """"Да/Нет (Если да, опишите)": a yes answer needs its description."""
+    """ "Да/Нет (Если да, опишите)": a yes answer needs its description."""
 
     kind: Literal["yes_no"]
     describe_on_yes: bool = True
@@ -300,4 +300,3 @@ class Questionnaire(Strict):
 def item_code(block_number: int, item_number: int) -> str:
     """``b02.i08``: zero-padded so codes sort in the Appendix's order."""
     return f"b{block_number:02d}.i{item_number:02d}"
-

@@ -67,9 +67,7 @@ def test_yes_no_with_description_where_the_appendix_says_da_net(q):
     # Items 1.1–1.3: every "Да/Нет (Если да, опишите)" row, and the "Иные … (опишите)" row.
     kinds = {n: Counter(f.kind for f in q.block(1).items[n - 1].fields) for n in (1, 2, 3)}
     assert kinds == {1: {"yes_no": 9}, 2: {"yes_no": 3}, 3: {"yes_no": 9}}
-    assert all(
-        f.describe_on_yes for f in q.block(1).items[0].fields if isinstance(f, YesNoField)
-    )
+    assert all(f.describe_on_yes for f in q.block(1).items[0].fields if isinstance(f, YesNoField))
 
 
 def test_international_cooperation_is_a_choice_of_the_three_situations(q):
@@ -137,7 +135,11 @@ def test_lists_where_the_appendix_asks_for_entries(q):
 def test_consistency_rules_name_existing_numeric_fields(q):
     rules = {(b.number, r.code): r for b in q.blocks for i in b.items for r in i.checks()}
     same = rules[(3, "identified_plus_not")]
-    assert (same.check, same.total, same.parts) == ("equal", "received", ["identified", "not_identified"])
+    assert (same.check, same.total, same.parts) == (
+        "equal",
+        "received",
+        ["identified", "not_identified"],
+    )
     assert rules[(3, "age_sum")].total == "identified"
     assert rules[(9, "treated_within_received")].check == "at_most"
     for block in q.blocks:
@@ -183,7 +185,11 @@ def test_every_text_is_actually_translated(q, lang):
             same.append(text)
         if lang == "en" and re.search("[а-яёА-ЯЁ]", translated):
             foreign.append(translated)
-        if lang == "kk" and len(translated.split()) >= 3 and not kazakh_letters & set(translated.lower()):
+        if (
+            lang == "kk"
+            and len(translated.split()) >= 3
+            and not kazakh_letters & set(translated.lower())
+        ):
             foreign.append(translated)
     assert not missing, f"{len(missing)} texts lack a {lang} translation, e.g. {missing[:3]}"
     assert not same, f"left untranslated in {lang}: {same[:3]}"

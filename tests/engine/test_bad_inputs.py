@@ -32,7 +32,7 @@ CASES = [
     ("b16.i01.sex", "мужской: 2; мужской: 3", parsing.DUPLICATE_CATEGORY),
     ("b16.i01.sex", "мужской: -1", parsing.CATEGORY_VALUE),
     ("b16.i01.citizenship", "Щшщзх: 3", countries.UNKNOWN_COUNTRY),
-    ("b16.i01.period", "нет", "Отчетный период задан координатором."),
+    ("b16.i01.period", "нет", "Отчетный период задан координатором. Нажмите «Подтверждаю» или «Нет данных»."),
 ]
 
 

@@ -114,7 +114,7 @@ class ScriptedPerson:
         self.expected[code] = ("value", {"option": "with_difficulties", "description": text})
 
     async def _text(self, code, item, fld) -> None:
-        text = f"=HYPERLINK(\"x\") ответ {code}" if self.lang == "ru" else f"Жауап {code} ✓"
+        text = f'=HYPERLINK("x") ответ {code}' if self.lang == "ru" else f"Жауап {code} ✓"
         await self.send(Input.text(text))
         self.expected[code] = ("value", text)
 

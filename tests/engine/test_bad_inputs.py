@@ -32,7 +32,11 @@ CASES = [
     ("b16.i01.sex", "мужской: 2; мужской: 3", parsing.DUPLICATE_CATEGORY),
     ("b16.i01.sex", "мужской: -1", parsing.CATEGORY_VALUE),
     ("b16.i01.citizenship", "Щшщзх: 3", countries.UNKNOWN_COUNTRY),
-    ("b16.i01.period", "нет", "Отчетный период задан координатором. Нажмите «Подтверждаю» или «Нет данных»."),
+    (
+        "b16.i01.period",
+        "нет",
+        "Отчетный период задан координатором. Нажмите «Подтверждаю» или «Нет данных».",
+    ),
 ]
 
 
@@ -55,7 +59,9 @@ async def answers(demo, contact_id):
     return [(r.field_code, r.version, r.value) for r in await demo.store.list_answers(response.id)]
 
 
-@pytest.mark.parametrize(("code", "raw", "msgid"), CASES, ids=[f"{c[0]}:{c[1][:12]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("code", "raw", "msgid"), CASES, ids=[f"{c[0]}:{c[1][:12]}" for c in CASES]
+)
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 async def test_bad_input_is_refused_politely_and_nothing_is_stored(demo, code, raw, msgid, lang):
     contact_id = await demo.contact("ngo", user=5, lang=lang)

@@ -18,7 +18,9 @@ async def stored(demo, contact_id: int) -> dict[str, tuple[str, object]]:
     rows = await demo.store.list_answers(response.id)
     out = {}
     for r in rows:
-        out[r.field_code] = ("no_data", r.no_data_reason) if r.status == "no_data" else ("value", r.value)
+        out[r.field_code] = (
+            ("no_data", r.no_data_reason) if r.status == "no_data" else ("value", r.value)
+        )
     return out
 
 
@@ -52,7 +54,9 @@ async def test_complete_walk_of_every_subject_kind(demo, kind, lang):
 
     # After submit the response is read-only: typing changes nothing.
     before = await stored(demo, contact_id)
-    replies = await person.send(person.replies[-1] and __import__("dialogs.contract").contract.Input.text("99"))
+    replies = await person.send(
+        person.replies[-1] and __import__("dialogs.contract").contract.Input.text("99")
+    )
     assert await stored(demo, contact_id) == before
     assert replies[-1].buttons, "read-only message offers review and progress"
 

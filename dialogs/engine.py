@@ -781,7 +781,14 @@ class Engine:
         self._merge(t, parsed)
 
     def _typed_open_breakdown(self, t: Turn, text: str) -> None:
-        parsed = parse_open_breakdown(text, self._resolver(t))
+        try:
+            parsed = parse_open_breakdown(text, self._resolver(t))
+        except AmbiguousCountry as exc:
+            # One unsure entry: keep its number, so picking the country completes it.
+            counts = parse_open_breakdown(text, lambda label: label)
+            if len(counts) == 1:
+                exc.count = next(iter(counts.values()))
+            raise
         self._merge(t, parsed)
 
     def _resolver(self, t: Turn) -> Callable[[str], str]:

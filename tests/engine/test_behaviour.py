@@ -166,3 +166,30 @@ async def test_two_colleagues_never_overwrite_each_other(demo):
     assert (await stored(demo, first.contact_id))["b16.i02.residence_appeals"] == 5
     await first.send(Input.text("6"))  # now they knowingly replace it
     assert (await stored(demo, first.contact_id))["b16.i02.residence_appeals"] == 6
+
+
+async def test_an_unsure_country_offers_the_closest_matches(demo):
+    person = await person_at(demo, "b16.i01.citizenship")
+    await person.send(Input.text("Австр: 3"))
+    labels = [b.label for row in person.replies[-1].buttons for b in row]
+    assert "Австрия" in labels and "Австралия" in labels
+    await person.send(button(person.replies, "pick:AT"))
+    assert (await stored(demo, person.contact_id))["b16.i01.citizenship"] == {"AT": 3}
+
+
+async def test_countries_typed_in_kazakh_and_english(demo):
+    person = await person_at(demo, "b16.i01.citizenship", lang="kk")
+    await person.send(Input.text("Өзбекстан: 2; Russia: 1; азаматтығы жоқ: 1"))
+    assert (await stored(demo, person.contact_id))["b16.i01.citizenship"] == {
+        "UZ": 2,
+        "RU": 1,
+        "stateless": 1,
+    }
+    assert "Ресей: 1" in person.replies[-1].text
+
+
+async def test_help_explains_and_keeps_the_question(demo):
+    person = await person_at(demo, "b16.i02.residence_appeals")
+    await person.send(Input.command("help"))
+    assert "/menu" in person.replies[-1].text
+    assert (await person.where())["code"] == "b16.i02.residence_appeals"

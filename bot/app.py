@@ -1,0 +1,259 @@
+"""The process: web chat always, Telegram when a token is set, one event loop.
+
+``python -m bot`` calls :func:`main`; tests call :func:`serve` with a stop event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from aiohttp import web
+
+from bot.settings import Settings, load_settings
+from bot.web import create_web_app
+from dialogs.service import DialogService
+from storage import db
+from storage.repository import Store
+
+log = logging.getLogger("bot")
+
+
+@dataclass
+class Telegram:
+    """The Telegram side when it runs: the bot, its dispatcher, the polling task."""
+
+    bot: Any
+    dispatcher: Any
+    polling: asyncio.Task | None = None
+    mode: str = "polling"
+
+
+@dataclass
+class Runtime:
+    """Everything :func:`serve` started, for a clean stop."""
+
+    settings: Settings
+    store: Store
+    service: DialogService
+    app: web.Application
+    runner: web.AppRunner | None = None
+    telegram: Telegram | None = None
+    links: list[str] = field(default_factory=list)
+
+
+def effective_settings(
+    settings: Settings, host: str | None = None, port: int | None = None
+) -> Settings:
+    """Settings with ``--host``/``--port`` applied; PUBLIC_URL follows them unless it was set."""
+    update: dict[str, Any] = {}
+    if host:
+        update["web_host"] = host
+    if port:
+        update["web_port"] = port
+    if update and "public_url" not in settings.model_fields_set:
+        shown = update.get("web_host", settings.web_host)
+        shown = "127.0.0.1" if shown in ("0.0.0.0", "::", "") else shown
+        update["public_url"] = f"http://{shown}:{update.get('web_port', settings.web_port)}"
+    return settings.model_copy(update=update) if update else settings
+
+
+async def open_store(settings: Settings) -> tuple[Store, DialogService]:
+    """Bring the database schema up to date and build the store and the dialog service."""
+    await db.upgrade(settings.database_url)
+    store = Store.from_url(settings.database_url)
+    return store, DialogService(store)
+
+
+def invite_links(settings: Settings, token: str) -> tuple[str, str | None]:
+    """(web link, Telegram deep link or None) of an invitation token."""
+    web_link = f"{settings.public_url.rstrip('/')}/i/{token}"
+    username = (settings.bot_username or "").lstrip("@")
+    tg_link = f"https://t.me/{username}?start={token}" if username else None
+    return web_link, tg_link
+
+
+async def seed_demo_campaign(store: Store, settings: Settings) -> list[str]:
+    """Create the demo campaign (one organisation per subject kind); lines to print."""
+    from admin.demo import seed_demo
+
+    campaign, orgs = await seed_demo(store)
+    lines = [
+        f"Demo campaign «{campaign.title}» is open ({len(orgs)} organisations, one per kind).",
+        "Open an invite link in a browser" + (" or Telegram:" if settings.bot_username else ":"),
+    ]
+    width = max(len(o.organisation.subject_kind) for o in orgs)
+    for demo in orgs:
+        web_link, tg_link = invite_links(settings, demo.token)
+        lines.append(f"  {demo.organisation.subject_kind:<{width}}  {web_link}")
+        if tg_link:
+            lines.append(f"  {'':<{width}}  {tg_link}")
+    return lines
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+async def start_telegram(
+    settings: Settings, service: DialogService, store: Store, app: web.Application
+) -> Telegram | None:
+    """Start the Telegram channel if a token is set and ``bot.telegram`` is there.
+
+    With WEBHOOK_PATH the webhook is added to ``app`` (call before the app starts);
+    otherwise long polling runs as a task.  Any failure is logged and the web chat
+    goes on alone.
+    """
+    if settings.bot_token is None or not settings.bot_token.get_secret_value():
+        return None
+    try:
+        from bot import telegram as tg
+    except ImportError as exc:
+        log.warning("BOT_TOKEN is set but the Telegram channel is unavailable (%s): web only", exc)
+        return None
+    try:
+        bot = await _maybe_await(tg.create_bot(settings))
+        dispatcher = await _maybe_await(tg.build_dispatcher(service, store))
+        try:
+            await _maybe_await(tg.set_commands(bot))
+        except Exception:
+            log.exception("could not set the bot's commands; continuing")
+        if settings.webhook_path:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await _maybe_await(
+                tg.setup_webhook(app, bot, dispatcher, settings.webhook_path, secret)
+            )
+            log.info("Telegram: webhook at %s", settings.webhook_path)
+            return Telegram(bot, dispatcher, None, "webhook")
+        polling = asyncio.create_task(_maybe_await(tg.run_polling(bot, dispatcher)))
+        polling.add_done_callback(_report_polling_end)
+        log.info("Telegram: long polling")
+        return Telegram(bot, dispatcher, polling, "polling")
+    except Exception:
+        log.exception("the Telegram channel failed to start: web only")
+        return None
+
+
+def _report_polling_end(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("Telegram polling stopped", exc_info=task.exception())
+
+
+async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = None) -> Runtime:
+    """Open the database, build the web app (and Telegram), listen; returns what runs."""
+    store, service = await open_store(settings)
+    try:
+        app = create_web_app(settings, service, store)
+        runtime = Runtime(settings, store, service, app)
+        if demo:
+            runtime.links = await seed_demo_campaign(store, settings)
+        runtime.telegram = await start_telegram(settings, service, store, app)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await runner.setup()
+        runtime.runner = runner
+        site = web.TCPSite(runner, settings.web_host, settings.web_port)
+        await site.start()
+    except BaseException:
+        await store.close()
+        raise
+    out = out or sys.stdout
+    print(f"Saualnama web chat: {settings.public_url.rstrip('/')}/  "
+          f"(listening on {settings.web_host}:{settings.web_port})", file=out)  # fmt: skip
+    if runtime.telegram:
+        print(f"Telegram: {runtime.telegram.mode}", file=out)
+    for line in runtime.links:
+        print(line, file=out)
+    out.flush()
+    return runtime
+
+
+async def stop(runtime: Runtime) -> None:
+    """Stop Telegram, then the web server, then close the database."""
+    tg = runtime.telegram
+    if tg is not None:
+        if tg.polling is not None:
+            tg.polling.cancel()
+            await asyncio.gather(tg.polling, return_exceptions=True)
+        session = getattr(tg.bot, "session", None)
+        if session is not None:
+            try:
+                await _maybe_await(session.close())
+            except Exception:
+                log.exception("closing the bot session failed")
+    if runtime.runner is not None:
+        await runtime.runner.cleanup()
+    await runtime.store.close()
+
+
+async def serve(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    stop_event: asyncio.Event | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Run until SIGINT/SIGTERM (or ``stop_event``), then shut down gracefully."""
+    stop_event = stop_event or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop_event.set)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    try:
+        runtime = await start(settings, demo=demo, out=out)
+        try:
+            await stop_event.wait()
+            log.info("stopping")
+        finally:
+            await stop(runtime)
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Saualnama: the web chat, and the Telegram bot when BOT_TOKEN is set.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="create a demo campaign (one organisation per subject kind) and print invite links",
+    )
+    parser.add_argument("--host", help="address to listen on (default: WEB_HOST, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: WEB_PORT, 8080)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m bot``."""
+    args = parse_args(argv)
+    try:
+        settings = load_settings()
+    except Exception as exc:  # pydantic's ValidationError names the bad variable
+        print(f"Invalid settings (see .env.example): {exc}", file=sys.stderr)
+        return 2
+    settings = effective_settings(settings, args.host, args.port)
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        asyncio.run(serve(settings, demo=args.demo))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 1
+    return 0

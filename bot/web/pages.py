@@ -1,0 +1,107 @@
+"""The HTML of the web chat: the chat page and the polite error pages.
+
+Everything variable is escaped with :func:`html.escape`; the pages carry no
+inline script or style (the Content-Security-Policy forbids them).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.web.texts import LANG_LABELS, LANG_NAMES, page_text, ui_labels
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def error_page(lang: str, situation: str) -> str:
+    """A small page that says what happened and what to do next."""
+    title, body = page_text(lang, situation)
+    brand = ui_labels(lang)["brand"]
+    return f"""<!doctype html>
+<html lang="{_e(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{_e(title)} — {_e(brand)}</title>
+<link rel="stylesheet" href="/static/chat.css">
+</head>
+<body class="notice-page">
+<main class="notice" aria-labelledby="notice-title">
+<p class="brand-mark" aria-hidden="true">{_e(brand)}</p>
+<h1 id="notice-title">{_e(title)}</h1>
+<p>{_e(body)}</p>
+</main>
+</body>
+</html>
+"""
+
+
+def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = "") -> str:
+    """The chat page; ``mode`` "tg" signs in from the Mini App's initData first."""
+    t = ui_labels(lang)
+    langs = "\n".join(
+        f'<button type="button" class="lang" data-lang="{code}" lang="{code}" '
+        f'aria-pressed="{"true" if code == lang else "false"}" '
+        f'title="{_e(LANG_NAMES[code])}">{_e(label)}</button>'
+        for code, label in LANG_LABELS.items()
+    )
+    data = " ".join(
+        f'data-t-{key}="{_e(value)}"' for key, value in t.items() if key in _SCRIPT_TEXTS
+    )
+    return f"""<!doctype html>
+<html lang="{_e(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="referrer" content="no-referrer">
+<meta name="csrf-token" content="{_e(csrf)}">
+<meta name="theme-color" content="#1d4f91">
+<title data-ui="title">{_e(t["title"])}</title>
+<link rel="stylesheet" href="/static/chat.css">
+<script src="/static/chat.js" defer></script>
+</head>
+<body class="chat-page" data-mode="{_e(mode)}" {data}>
+<div class="app">
+<header class="top">
+  <div class="top-row">
+    <div class="brand">
+      <span class="logo" aria-hidden="true">С</span>
+      <div class="brand-text">
+        <span class="brand-name" data-ui="brand">{_e(t["brand"])}</span>
+        <span class="org" id="org">{_e(organisation)}</span>
+      </div>
+    </div>
+    <div class="langs" role="group" aria-label="{_e(t["language"])}" data-ui-label="language">
+{langs}
+    </div>
+  </div>
+  <div class="progress-row">
+    <label for="progress" class="progress-label" id="progress-text">{_e(t["progress"])}</label>
+    <progress id="progress" max="1" value="0"></progress>
+  </div>
+  <nav class="actions" aria-label="{_e(t["actions"])}" data-ui-label="actions">
+    <button type="button" data-cmd="menu" data-ui="menu">{_e(t["menu"])}</button>
+    <button type="button" data-cmd="review" data-ui="review">{_e(t["review"])}</button>
+    <button type="button" data-cmd="submit" class="primary-outline" data-ui="submit">{_e(t["submit"])}</button>
+    <button type="button" data-cmd="help" data-ui="help">{_e(t["help"])}</button>
+  </nav>
+</header>
+<main id="transcript" class="transcript" role="log" aria-live="polite" aria-relevant="additions" aria-label="{_e(t["transcript"])}" data-ui-label="transcript" tabindex="-1">
+  <p class="hint" id="tagline" data-ui="tagline">{_e(t["tagline"])}</p>
+</main>
+<form id="composer" class="composer" autocomplete="off">
+  <label for="message" class="visually-hidden" data-ui="message">{_e(t["message"])}</label>
+  <textarea id="message" name="message" rows="1" maxlength="4000" enterkeyhint="send" placeholder="{_e(t["placeholder"])}" data-ui-placeholder="placeholder"></textarea>
+  <button type="submit" id="send" class="send" data-ui="send">{_e(t["send"])}</button>
+</form>
+</div>
+</body>
+</html>
+"""
+
+
+#: Labels the script needs as data (it writes them with textContent).
+_SCRIPT_TEXTS = {"you", "bot", "done", "loading", "offline", "ended", "failed"}

@@ -1,0 +1,51 @@
+"""A sliding-window limit on attempts per key (the client address)."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class SlidingWindowLimiter:
+    """At most ``limit`` attempts per ``window`` seconds per key."""
+
+    def __init__(
+        self,
+        limit: int,
+        window: float = 60.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 50_000,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.max_keys = max_keys
+        self._hits: dict[str, deque[float]] = {}
+
+    def allow(self, key: str) -> bool:
+        """Record an attempt by ``key``; False (and nothing recorded) if over the limit."""
+        now = self.clock()
+        hits = self._hits.get(key)
+        if hits is None:
+            if len(self._hits) >= self.max_keys:
+                self._forget_idle(now)
+            hits = self._hits[key] = deque()
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may try again (at least 1)."""
+        hits = self._hits.get(key)
+        if not hits:
+            return 1
+        return max(1, int(self.window - (self.clock() - hits[0])) + 1)
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, h in self._hits.items() if not h or now - h[-1] >= self.window]:
+            del self._hits[key]

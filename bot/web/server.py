@@ -1,0 +1,481 @@
+"""The web chat: an aiohttp application over the dialog service.
+
+Routes::
+
+    GET  /               the chat if signed in, else how to sign in
+    GET  /i/{token}      redeem an invitation, open a session, 303 to /chat
+    GET  /chat           the chat page (needs a session)
+    GET  /tg             the same page as a Telegram Mini App (signs in with initData)
+    GET  /api/state      the current prompt replayed, and the progress
+    POST /api/input      {"kind": "text"|"button"|"command", "value": "..."}
+    POST /api/language   {"lang": "ru"|"kk"|"en"}: switch the dialog's language at once
+    POST /api/tg-auth    {"initData": "..."}: a session for the Mini App's Telegram user
+    POST /api/logout     end the session
+    GET  /static/...     chat.css, chat.js
+
+Every /api call but tg-auth needs the session cookie and the session's CSRF
+token in ``X-CSRF-Token``; every unsafe request with an ``Origin`` must come
+from this site.  Replies are plain text: the page inserts them with
+``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from yarl import URL
+
+from bot.settings import Settings
+from bot.web import pages
+from bot.web.miniapp import InvalidInitData, validate_init_data
+from bot.web.ratelimit import SlidingWindowLimiter
+from bot.web.sessions import ABSOLUTE_TTL, Session, SessionStore
+from bot.web.texts import negotiate, page_text, ui_labels
+from dialogs import i18n
+from dialogs.contract import COMMANDS, Input, Reply
+from dialogs.walk import Walk
+from storage import errors
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_COOKIE = "saualnama_session"
+DEVICE_COOKIE = "saualnama_device"
+CSRF_HEADER = "X-CSRF-Token"
+MAX_INPUT_BYTES = 16 * 1024
+MAX_VALUE_CHARS = 4000
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors https://web.telegram.org 'self'"
+)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_DEVICE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+#: Link-preview fetchers: they must not use an invitation up.
+_PREVIEW_BOTS = re.compile(
+    r"TelegramBot|Twitterbot|facebookexternalhit|Slackbot|Slack-ImgProxy|WhatsApp|Discordbot|"
+    r"LinkedInBot|SkypeUriPreview|Viber|vkShare|redditbot|Googlebot|bingbot|BingPreview|"
+    r"YandexBot|Applebot|Iframely|Embedly|MicrosoftPreview|Mattermost|Rocket\.Chat",
+    re.IGNORECASE,
+)
+_INVITE_STATUS = {
+    errors.InvalidInvitation: ("invalid", 404),
+    errors.ExpiredInvitation: ("expired", 410),
+    errors.UsedUpInvitation: ("used_up", 410),
+    errors.WrongCampaignInvitation: ("wrong_campaign", 409),
+    errors.AlreadyBoundElsewhere: ("elsewhere", 409),
+}
+
+
+class WebChat:
+    """The handlers and their shared state (sessions, sign-in limiter)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        service: Any,
+        store: Store,
+        *,
+        sessions: SessionStore | None = None,
+        limiter: SlidingWindowLimiter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.service = service
+        self.store = store
+        self.sessions = sessions or SessionStore()
+        self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
+        self.public = URL(settings.public_url)
+        self.secure = self.public.scheme == "https"
+        self._walks: dict[tuple[int, ...], Walk] = {}
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _page(self, lang: str, situation: str, status: int, **headers: str) -> web.Response:
+        return web.Response(
+            text=pages.error_page(lang, situation),
+            status=status,
+            content_type="text/html",
+            charset="utf-8",
+            headers=headers or None,
+        )
+
+    @staticmethod
+    def _lang(request: web.Request) -> str:
+        return negotiate(request.headers.get("Accept-Language"))
+
+    def _set_session_cookie(self, response: web.StreamResponse, session: Session) -> None:
+        third_party = session.via == "telegram" and self.secure
+        response.set_cookie(
+            SESSION_COOKIE,
+            session.id,
+            max_age=int(ABSOLUTE_TTL),
+            path="/",
+            httponly=True,
+            secure=self.secure,
+            samesite="None" if third_party else "Lax",
+        )
+
+    def _session(self, request: web.Request) -> Session | None:
+        return self.sessions.get(request.cookies.get(SESSION_COOKIE))
+
+    def _api_session(self, request: web.Request) -> Session:
+        """The request's session, its CSRF token checked; raises a JSON 401/403 otherwise."""
+        session = self._session(request)
+        if session is None:
+            raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session")
+        if not session.csrf_matches(request.headers.get(CSRF_HEADER)):
+            raise _json_error(403, ui_labels(self._lang(request))["failed"], "csrf")
+        return session
+
+    async def _contact_lang(self, contact_id: int) -> str:
+        return i18n.normalise((await self.store.get_contact(contact_id)).language)
+
+    async def progress(self, contact_id: int) -> dict[str, int] | None:
+        """Answered and all fields of the contact's questionnaire, from the store."""
+        row = await self.store.get_dialog_state(contact_id)
+        campaign_id = (row.state or {}).get("campaign_id") if row else None
+        if campaign_id is None:
+            open_ = await self.store.list_campaigns(status="open")
+            if not open_:
+                return None
+            campaign_id = max(open_, key=lambda c: (c.requested_on, c.id)).id
+        contact = await self.store.get_contact(contact_id)
+        org = await self.store.get_organisation(contact.organisation_id)
+        response = await self.store.get_response_for_contact(contact_id, campaign_id)
+        answered = {
+            a.field_code for a in await self.store.list_answers(response.id, contact_id=contact_id)
+        }
+        blocks = tuple(sorted(int(b) for b in org.blocks))
+        walk = self._walks.get(blocks)
+        if walk is None:
+            walk = self._walks[blocks] = Walk(self.service.q, list(blocks))
+        done, total = walk.progress(answered)
+        return {"done": done, "total": total}
+
+    async def _payload(self, session: Session, replies: list[Reply]) -> web.Response:
+        lang = await self._contact_lang(session.contact_id)
+        try:
+            progress = await self.progress(session.contact_id)
+        except errors.StorageError:
+            progress = None
+        body = {
+            "replies": [reply_json(r) for r in replies],
+            "progress": progress,
+            "lang": lang,
+            "ui": ui_labels(lang),
+        }
+        return web.json_response(body, dumps=_dumps)
+
+    async def _run(self, request: web.Request, session: Session, work: Any) -> web.Response:
+        """Run a dialog call for the session; a contact that lost access loses the session."""
+        try:
+            replies = await work
+            return await self._payload(session, replies)
+        except (errors.AccessDenied, errors.NotFound):
+            self.sessions.drop_contact(session.contact_id)
+            raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
+
+    # --- pages --------------------------------------------------------------------------
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        if self._session(request) is not None:
+            raise web.HTTPSeeOther("/chat")
+        return self._page(self._lang(request), "home", 200)
+
+    async def invite(self, request: web.Request) -> web.StreamResponse:
+        """Redeem the invitation for this browser, open a session, and leave the token's URL."""
+        lang = self._lang(request)
+        if _PREVIEW_BOTS.search(request.headers.get("User-Agent", "")):
+            return self._page(lang, "preview", 200)
+        address = request.remote or "unknown"
+        if not self.limiter.allow(address):
+            log.warning("sign-in rate limit hit by %s", address)
+            retry = str(self.limiter.retry_after(address))
+            return self._page(lang, "rate_limited", 429, **{"Retry-After": retry})
+        token = request.match_info["token"]
+        device = request.cookies.get(DEVICE_COOKIE, "")
+        if not _DEVICE_RE.match(device):
+            device = secrets.token_urlsafe(32)
+        try:
+            try:
+                contact = await self._redeem(token, device, lang)
+            except errors.AlreadyBoundElsewhere:
+                # This browser answers for another organisation: a new web login for this one.
+                device = secrets.token_urlsafe(32)
+                contact = await self._redeem(token, device, lang)
+        except errors.InvitationError as exc:
+            situation, status = _INVITE_STATUS.get(type(exc), ("invalid", 404))
+            log.info("invitation refused for %s: %s", address, type(exc).__name__)
+            return self._page(lang, situation, status)
+        self.sessions.drop(request.cookies.get(SESSION_COOKIE))
+        session = self.sessions.create(contact.id, via="invite")
+        response = web.HTTPSeeOther("/chat")
+        self._set_session_cookie(response, session)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=400 * 24 * 3600,
+            path="/",
+            httponly=True,
+            secure=self.secure,
+            samesite="Lax",
+        )
+        return response
+
+    async def _redeem(self, token: str, device: str, lang: str) -> Any:
+        return await self.store.redeem_invitation(
+            token, web_login=f"web:{device}", channel="web", language=lang
+        )
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        session = self._session(request)
+        if session is None:
+            return self._page(self._lang(request), "no_session", 401)
+        try:
+            contact = await self.store.get_contact(session.contact_id)
+            org = await self.store.get_organisation(contact.organisation_id)
+        except errors.NotFound:
+            self.sessions.drop(session.id)
+            return self._page(self._lang(request), "no_session", 401)
+        if not contact.active:
+            self.sessions.drop_contact(contact.id)
+            return self._page(self._lang(request), "no_session", 401)
+        lang = i18n.normalise(contact.language)
+        name = org.name_kk if lang == "kk" and org.name_kk else org.name_ru
+        html = pages.chat_page(lang, session.csrf, organisation=name)
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    async def miniapp(self, request: web.Request) -> web.StreamResponse:
+        html = pages.chat_page(self._lang(request), "", mode="tg")
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    # --- API ----------------------------------------------------------------------------
+
+    async def state(self, request: web.Request) -> web.StreamResponse:
+        session = self._api_session(request)
+        return await self._run(
+            request,
+            session,
+            self.service.start(session.contact_id, channel="web", lang_hint=self._lang(request)),
+        )
+
+    async def input(self, request: web.Request) -> web.StreamResponse:
+        session = self._api_session(request)
+        body = await read_json(request)
+        kind, value = body.get("kind"), body.get("value")
+        if kind not in ("text", "button", "command") or not isinstance(value, str):
+            raise _json_error(400, "kind must be text, button or command; value a string", "bad")
+        if len(value) > MAX_VALUE_CHARS:
+            raise _json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
+        if kind == "command" and value not in COMMANDS:
+            raise _json_error(400, f"command must be one of {', '.join(COMMANDS)}", "bad")
+        return await self._run(
+            request,
+            session,
+            self.service.handle(session.contact_id, Input(kind, value), channel="web"),
+        )
+
+    async def language(self, request: web.Request) -> web.StreamResponse:
+        """Switch language in one call: the engine's language question, answered at once."""
+        session = self._api_session(request)
+        body = await read_json(request)
+        lang = body.get("lang")
+        if lang not in i18n.LANGUAGES:
+            raise _json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
+
+        async def switch() -> list[Reply]:
+            asked = await self.service.handle(
+                session.contact_id, Input.command("language"), channel="web"
+            )
+            for reply in reversed(asked):
+                for row in reply.buttons:
+                    for button in row:
+                        if button.data.endswith(f"|lang:{lang}"):
+                            return await self.service.handle(
+                                session.contact_id, Input.button(button.data), channel="web"
+                            )
+            return asked
+
+        return await self._run(request, session, switch())
+
+    async def tg_auth(self, request: web.Request) -> web.StreamResponse:
+        """A session for the Telegram user of a Mini App, whose initData the bot token signs."""
+        lang = self._lang(request)
+        token = self.settings.bot_token.get_secret_value() if self.settings.bot_token else ""
+        if not token:
+            raise _json_error(404, page_text(lang, "not_found")[1], "no_bot")
+        address = request.remote or "unknown"
+        if not self.limiter.allow(address):
+            raise _json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
+        body = await read_json(request)
+        init_data = body.get("initData")
+        if not isinstance(init_data, str):
+            raise _json_error(400, "initData must be a string", "bad")
+        try:
+            data = validate_init_data(init_data, token)
+        except InvalidInitData as exc:
+            log.info("Mini App initData refused from %s: %s", address, exc)
+            raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
+        contact = await self.store.find_contact(telegram_user_id=data["user_id"])
+        if contact is None or not contact.active:
+            raise _json_error(403, page_text(lang, "not_linked")[1], "not_linked")
+        self.sessions.drop(request.cookies.get(SESSION_COOKIE))
+        session = self.sessions.create(contact.id, via="telegram")
+        lang = i18n.normalise(contact.language)
+        response = web.json_response(
+            {"csrf": session.csrf, "lang": lang, "ui": ui_labels(lang)}, dumps=_dumps
+        )
+        self._set_session_cookie(response, session)
+        return response
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        session = self._api_session(request)
+        self.sessions.drop(session.id)
+        response = web.json_response({"ok": True})
+        response.del_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    # --- middleware ---------------------------------------------------------------------
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Same-origin unsafe requests only; polite pages for unknown URLs and failures."""
+        webhook = self.settings.webhook_path
+        if (
+            request.method in UNSAFE_METHODS
+            and not (webhook and request.path == webhook)
+            and not self._origin_ok(request)
+        ):
+            log.warning("cross-origin %s %s from %s refused", request.method, request.path,
+                        request.headers.get("Origin"))  # fmt: skip
+            if request.path.startswith("/api/"):
+                return _json_error(403, ui_labels(self._lang(request))["failed"], "origin")
+            return self._page(self._lang(request), "error", 403)
+        try:
+            return await handler(request)
+        except web.HTTPNotFound:
+            if request.path.startswith("/api/"):
+                return _json_error(404, "no such API", "not_found")
+            return self._page(self._lang(request), "not_found", 404)
+        except web.HTTPException:
+            raise
+        except Exception:
+            log.exception("%s %s failed", request.method, request.path)
+            if request.path.startswith("/api/"):
+                return _json_error(500, ui_labels(self._lang(request))["failed"], "error")
+            return self._page(self._lang(request), "error", 500)
+
+    def _origin_ok(self, request: web.Request) -> bool:
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        allowed = {str(self.public.origin()), str(request.url.origin())}
+        return origin in allowed
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    """A reply as the page gets it: text and button labels are plain text."""
+    return {
+        "text": reply.text,
+        "kind": reply.kind,
+        "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
+    }
+
+
+def _json_error(status: int, message: str, code: str) -> web.HTTPException:
+    cls = {
+        400: web.HTTPBadRequest,
+        401: web.HTTPUnauthorized,
+        403: web.HTTPForbidden,
+        404: web.HTTPNotFound,
+        413: web.HTTPRequestEntityTooLarge,
+        415: web.HTTPUnsupportedMediaType,
+        429: web.HTTPTooManyRequests,
+        500: web.HTTPInternalServerError,
+    }[status]
+    body = json.dumps({"error": message, "code": code}, ensure_ascii=False)
+    if cls is web.HTTPRequestEntityTooLarge:
+        exc = cls(MAX_INPUT_BYTES, MAX_INPUT_BYTES + 1, text=body, content_type="application/json")
+    else:
+        exc = cls(text=body, content_type="application/json")
+    return exc
+
+
+async def read_json(request: web.Request, limit: int = MAX_INPUT_BYTES) -> dict[str, Any]:
+    """The request's JSON object, refusing bodies over ``limit`` bytes or not JSON."""
+    if request.content_type != "application/json":
+        raise _json_error(415, "send application/json", "content_type")
+    if request.content_length is not None and request.content_length > limit:
+        raise _json_error(413, f"body larger than {limit} bytes", "too_large")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(limit + 1 - size)
+        if not chunk:
+            break
+        size += len(chunk)
+        chunks.append(chunk)
+        if size > limit:
+            raise _json_error(413, f"body larger than {limit} bytes", "too_large")
+    try:
+        body = json.loads(b"".join(chunks).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _json_error(400, "body is not JSON", "bad") from None
+    if not isinstance(body, dict):
+        raise _json_error(400, "body must be a JSON object", "bad")
+    return body
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.path.startswith("/static/"):
+        headers["Cache-Control"] = "no-cache"
+    else:
+        headers["Cache-Control"] = "no-store"
+    if request.url.scheme == "https" or request.app.get(_SECURE_KEY):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
+WEBCHAT_KEY = web.AppKey("webchat", WebChat)
+_SECURE_KEY = web.AppKey("secure", bool)
+
+
+def create_web_app(
+    settings: Settings,
+    service: Any,
+    store: Store,
+    *,
+    sessions: SessionStore | None = None,
+    limiter: SlidingWindowLimiter | None = None,
+) -> web.Application:
+    """The aiohttp application of the web chat (Telegram's webhook may be added to it)."""
+    chat = WebChat(settings, service, store, sessions=sessions, limiter=limiter)
+    app = web.Application(middlewares=[chat.guard], client_max_size=1024**2)
+    app[WEBCHAT_KEY] = chat
+    app[_SECURE_KEY] = chat.secure
+    app.on_response_prepare.append(_security_headers)
+    app.router.add_get("/", chat.home, allow_head=False)
+    app.router.add_get("/i/{token}", chat.invite, allow_head=False)
+    app.router.add_get("/chat", chat.chat)
+    app.router.add_get("/tg", chat.miniapp)
+    app.router.add_get("/api/state", chat.state, allow_head=False)
+    app.router.add_post("/api/input", chat.input)
+    app.router.add_post("/api/language", chat.language)
+    app.router.add_post("/api/tg-auth", chat.tg_auth)
+    app.router.add_post("/api/logout", chat.logout)
+    app.router.add_static("/static", STATIC_DIR, follow_symlinks=False)
+    return app

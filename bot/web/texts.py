@@ -1,0 +1,148 @@
+"""Texts of the web pages: Russian msgids marked with ``N_``, translated where shown."""
+
+from __future__ import annotations
+
+from dialogs import i18n
+from dialogs.i18n import N_
+
+#: Labels of the chat page; also sent to the page when the language changes.
+UI: dict[str, str] = {
+    "title": N_("Сауалнама — анкета по противодействию торговле людьми"),
+    "brand": N_("Сауалнама"),
+    "tagline": N_("Каждый ответ сохраняется сразу"),
+    "menu": N_("Меню"),
+    "progress": N_("Прогресс"),
+    "review": N_("Просмотр"),
+    "submit": N_("Отправить анкету"),
+    "help": N_("Справка"),
+    "language": N_("Язык"),
+    "message": N_("Ваш ответ"),
+    "placeholder": N_("Напишите ответ…"),
+    "send": N_("Отправить"),
+    "you": N_("Вы"),
+    "bot": N_("Сауалнама"),
+    "done": N_("Заполнено {done} из {total}"),
+    "loading": N_("Загрузка…"),
+    "offline": N_("Нет связи с сервером. Проверьте подключение и попробуйте ещё раз."),
+    "ended": N_("Сеанс завершён. Откройте ссылку-приглашение ещё раз — все ответы сохранены."),
+    "failed": N_("Не удалось обработать запрос. Попробуйте ещё раз."),
+    "actions": N_("Действия"),
+    "transcript": N_("Переписка"),
+}
+
+LANG_LABELS = {"ru": "Рус", "kk": "Қаз", "en": "Eng"}
+LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+
+#: Error pages: (title, explanation) per situation.
+PAGES: dict[str, tuple[str, str]] = {
+    "invalid": (
+        N_("Ссылка не действует"),
+        N_(
+            "Эта ссылка-приглашение не найдена: возможно, она скопирована не полностью. "
+            "Проверьте ссылку в письме или попросите координатора прислать новую."
+        ),
+    ),
+    "expired": (
+        N_("Срок действия ссылки истёк"),
+        N_(
+            "Срок действия этого приглашения закончился. Попросите координатора прислать "
+            "новую ссылку — ответы, которые вы уже дали, сохранены."
+        ),
+    ),
+    "used_up": (
+        N_("Ссылка уже использована"),
+        N_(
+            "Это приглашение уже использовано допустимое число раз. Если вы начали заполнять "
+            "анкету, откройте её в том же браузере или в Telegram. Иначе попросите "
+            "координатора прислать новую ссылку."
+        ),
+    ),
+    "wrong_campaign": (
+        N_("Ссылка относится к другому сбору данных"),
+        N_(
+            "Это приглашение выдано для другого сбора данных. Откройте ссылку из последнего "
+            "письма координатора."
+        ),
+    ),
+    "elsewhere": (
+        N_("Вход связан с другой организацией"),
+        N_(
+            "Эта учётная запись уже отвечает за другую организацию. Обратитесь к координатору, "
+            "чтобы он освободил её, или откройте ссылку в другом браузере."
+        ),
+    ),
+    "rate_limited": (
+        N_("Слишком много попыток"),
+        N_(
+            "С вашего адреса было слишком много попыток входа. Подождите минуту и попробуйте "
+            "ещё раз."
+        ),
+    ),
+    "no_session": (
+        N_("Сеанс завершён"),
+        N_(
+            "Чтобы продолжить заполнение анкеты, откройте ссылку-приглашение ещё раз. "
+            "Все ответы сохранены."
+        ),
+    ),
+    "home": (
+        N_("Анкета по противодействию торговле людьми"),
+        N_("Чтобы заполнить анкету, откройте ссылку-приглашение, которую прислал координатор."),
+    ),
+    "not_found": (
+        N_("Страница не найдена"),
+        N_("Такой страницы нет. Откройте ссылку-приглашение из письма координатора."),
+    ),
+    "preview": (
+        N_("Приглашение заполнить анкету"),
+        N_("Откройте эту ссылку в браузере, чтобы начать заполнение анкеты."),
+    ),
+    "not_linked": (
+        N_("Сначала примите приглашение"),
+        N_(
+            "Ваша учётная запись Telegram ещё не связана с организацией. Откройте "
+            "ссылку-приглашение от координатора в боте, затем вернитесь сюда."
+        ),
+    ),
+    "error": (
+        N_("Что-то пошло не так"),
+        N_("Не удалось обработать запрос. Попробуйте ещё раз чуть позже."),
+    ),
+}
+
+
+def ui_labels(lang: str) -> dict[str, str]:
+    """The chat page's labels in ``lang``."""
+    _ = i18n.translator(lang)
+    return {key: _(msgid) for key, msgid in UI.items()}
+
+
+def page_text(lang: str, situation: str) -> tuple[str, str]:
+    """(title, explanation) of an error page in ``lang``."""
+    _ = i18n.translator(lang)
+    title, body = PAGES[situation]
+    return _(title), _(body)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of ru/kk/en for an ``Accept-Language`` header; Russian by default."""
+    best: tuple[float, int, str] | None = None
+    for n, part in enumerate((accept_language or "").split(",")):
+        piece = part.strip()
+        if not piece:
+            continue
+        tag, _, params = piece.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        base = tag.strip().replace("_", "-").split("-")[0].lower()
+        if base not in i18n.LANGUAGES or q <= 0:
+            continue
+        if best is None or (q, -n) > (best[0], best[1]):
+            best = (q, -n, base)
+    return best[2] if best else i18n.SOURCE_LANGUAGE

@@ -1,0 +1,310 @@
+"""Routers: Telegram updates → dialog-engine inputs, engine replies → messages.
+
+No questionnaire logic here: commands become ``Input.command``, text becomes
+``Input.text``, button presses become ``Input.button``; the engine decides what they
+mean (and rejects stale or forged buttons itself).  What is handled here is what
+only a channel sees: invitation links, group chats, stickers and photos,
+forwarded and edited messages, failures.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatAction, ChatType
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import CallbackQuery, ErrorEvent, Message, User
+
+from bot.telegram import texts
+from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
+from dialogs.contract import Input, Reply
+from dialogs.i18n import normalise
+from dialogs.service import DialogService
+from storage import errors
+from storage.models import Contact
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DIALOG_COMMANDS = ("menu", "progress", "review", "submit", "language", "help")
+COMMAND_NAME_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s|$)")
+
+
+class _Refused(Exception):
+    """The person may not use the dialog now; ``msgid`` says why."""
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+
+async def _contact(store: Store, user: User) -> Contact:
+    """The active contact bound to this Telegram account, or :class:`_Refused`."""
+    contact = await store.find_contact(telegram_user_id=user.id)
+    if contact is None:
+        raise _Refused(texts.UNKNOWN_USER)
+    if not contact.active:
+        raise _Refused(texts.DEACTIVATED)
+    return contact
+
+
+async def _say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:
+    await send_text(bot, chat_id, texts.text(lang, msgid))
+
+
+async def _dialog(
+    bot: Bot, service: DialogService, store: Store, user: User, chat_id: int, inp: Input
+) -> bool:
+    """One input through the dialog service, its replies to the chat; False if it failed."""
+    try:
+        contact = await _contact(store, user)
+    except _Refused as refused:
+        await _say(bot, chat_id, user.language_code, refused.msgid)
+        return False
+    try:
+        replies = await service.handle(
+            contact.id, inp, channel=CHANNEL, lang_hint=user.language_code
+        )
+    except errors.AccessDenied:
+        await _say(bot, chat_id, contact.language, texts.DEACTIVATED)
+        return False
+    except Exception:
+        # Answers are committed one by one inside the service: whatever was saved stays.
+        log.exception("dialog step failed for contact %s (%s)", contact.id, inp.kind)
+        await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)
+        return False
+    await _show(bot, chat_id, replies)
+    return True
+
+
+async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    """Send the replies; the step is saved already, so a send failure is only logged."""
+    try:
+        await send_replies(bot, chat_id, replies)
+    except TelegramAPIError:
+        log.exception("could not deliver %s replies to chat %s", len(replies), chat_id)
+
+
+async def _language_of(store: Store, user: User) -> str:
+    """The stored language of the person, else their Telegram language."""
+    contact = await store.find_contact(telegram_user_id=user.id)
+    return contact.language if contact is not None else normalise(user.language_code)
+
+
+# --- chats that are not private --------------------------------------------------------------
+
+private_only = Router(name="private_only")
+
+
+GROUPS = {ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL}
+
+
+@private_only.message(F.chat.type.in_(GROUPS))
+async def group_message(message: Message, bot: Bot) -> None:
+    lang = message.from_user.language_code if message.from_user else None
+    await _say(bot, message.chat.id, lang, texts.PRIVATE_ONLY)
+
+
+@private_only.edited_message(F.chat.type.in_(GROUPS))
+async def group_edit(message: Message) -> None:
+    """Edits in groups are not worth a reply."""
+
+
+@private_only.callback_query(F.message.chat.type.in_(GROUPS))
+async def group_button(callback: CallbackQuery) -> None:
+    text = texts.text(callback.from_user.language_code, texts.PRIVATE_ONLY)
+    await quietly(callback.answer(text[:200], show_alert=True), "answering callback")
+
+
+# --- joining: /start [token] ------------------------------------------------------------------
+
+onboarding = Router(name="onboarding")
+
+
+async def _redeem(store: Store, token: str, user: User) -> tuple[Contact, int]:
+    """Bind the account through the invitation; returns the contact and the campaign."""
+    open_ = sorted(
+        await store.list_campaigns(status="open"),
+        key=lambda c: (c.requested_on, c.id),
+        reverse=True,
+    )
+    if not open_:
+        raise _Refused(texts.NO_OPEN_CAMPAIGN)
+    kwargs = dict(
+        telegram_user_id=user.id,
+        channel=CHANNEL,
+        display_name=user.full_name[:200],
+        language=normalise(user.language_code),
+    )
+    try:
+        return await store.redeem_invitation(token, campaign_id=open_[0].id, **kwargs), open_[0].id
+    except errors.WrongCampaignInvitation as exc:
+        # Several campaigns may be open at once: the invitation says which one it opens.
+        if exc.campaign_id not in {c.id for c in open_}:
+            raise
+        contact = await store.redeem_invitation(token, campaign_id=exc.campaign_id, **kwargs)
+        return contact, exc.campaign_id
+
+
+INVITATION_ERRORS: dict[type[errors.InvitationError], str] = {
+    errors.InvalidInvitation: texts.INVALID_LINK,
+    errors.ExpiredInvitation: texts.EXPIRED_LINK,
+    errors.UsedUpInvitation: texts.USED_UP_LINK,
+    errors.WrongCampaignInvitation: texts.WRONG_CAMPAIGN_LINK,
+    errors.AlreadyBoundElsewhere: texts.BOUND_ELSEWHERE,
+}
+
+
+@onboarding.message(CommandStart(deep_link=True))
+async def start_with_token(
+    message: Message, command: CommandObject, bot: Bot, service: DialogService, store: Store
+) -> None:
+    user, chat_id = message.from_user, message.chat.id
+    assert user is not None
+    token = (command.args or "").strip()
+    if not TOKEN_RE.match(token):
+        await _say(bot, chat_id, user.language_code, texts.INVALID_LINK)
+        return
+    await quietly(bot.send_chat_action(chat_id, ChatAction.TYPING), "chat action")
+    try:
+        contact, campaign_id = await _redeem(store, token, user)
+    except _Refused as refused:
+        await _say(bot, chat_id, user.language_code, refused.msgid)
+        return
+    except errors.InvitationError as exc:
+        log.info("invitation refused for Telegram user %s: %s", user.id, type(exc).__name__)
+        await _say(bot, chat_id, user.language_code, INVITATION_ERRORS[type(exc)])
+        return
+    log.info("Telegram user %s joined as contact %s", user.id, contact.id)
+    try:
+        replies = await service.start(
+            contact.id, channel=CHANNEL, lang_hint=user.language_code, campaign_id=campaign_id
+        )
+    except Exception:
+        log.exception("start failed for contact %s", contact.id)
+        await _say(bot, chat_id, user.language_code, texts.SOMETHING_WRONG)
+        return
+    await _show(bot, chat_id, replies)
+
+
+@onboarding.message(CommandStart())
+async def start(message: Message, bot: Bot, service: DialogService, store: Store) -> None:
+    """A known person continues where they were; anyone else learns how to join."""
+    user, chat_id = message.from_user, message.chat.id
+    assert user is not None
+    try:
+        contact = await _contact(store, user)
+    except _Refused as refused:
+        await _say(bot, chat_id, user.language_code, refused.msgid)
+        return
+    try:
+        replies = await service.start(contact.id, channel=CHANNEL, lang_hint=user.language_code)
+    except Exception:
+        log.exception("start failed for contact %s", contact.id)
+        await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)
+        return
+    await _show(bot, chat_id, replies)
+
+
+# --- the dialog -------------------------------------------------------------------------------
+
+dialog = Router(name="dialog")
+
+
+@dialog.message(F.forward_origin)
+async def forwarded(message: Message, bot: Bot, store: Store) -> None:
+    assert message.from_user is not None
+    lang = await _language_of(store, message.from_user)
+    await _say(bot, message.chat.id, lang, texts.FORWARDED)
+
+
+@dialog.message(Command(*DIALOG_COMMANDS, ignore_case=True))
+async def command(
+    message: Message, command: CommandObject, bot: Bot, service: DialogService, store: Store
+) -> None:
+    assert message.from_user is not None
+    inp = Input.command(command.command.lower())
+    await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
+
+
+@dialog.message(F.text.regexp(COMMAND_NAME_RE).as_("match"))
+async def other_command(
+    message: Message, match: re.Match[str], bot: Bot, service: DialogService, store: Store
+) -> None:
+    """Unknown commands go to the engine, which names the known ones."""
+    assert message.from_user is not None
+    inp = Input.command(match.group(1).lower())
+    await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
+
+
+@dialog.message(F.text)
+async def text(message: Message, bot: Bot, service: DialogService, store: Store) -> None:
+    assert message.from_user is not None and message.text is not None
+    inp = Input.text(message.text)
+    await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
+
+
+@dialog.message()
+async def not_text(message: Message, bot: Bot, store: Store) -> None:
+    """Stickers, photos, documents, voice, locations, contacts, polls…: nothing to store."""
+    if message.from_user is None:
+        return
+    lang = await _language_of(store, message.from_user)
+    await _say(bot, message.chat.id, lang, texts.NOT_TEXT)
+
+
+@dialog.edited_message()
+async def edited(message: Message, bot: Bot, store: Store) -> None:
+    """An edit of an earlier message: the answer stored from the original stays."""
+    if message.from_user is None:
+        return
+    lang = await _language_of(store, message.from_user)
+    await _say(bot, message.chat.id, lang, texts.EDITED)
+
+
+@dialog.callback_query()
+async def button(callback: CallbackQuery, bot: Bot, service: DialogService, store: Store) -> None:
+    # Answer at once, so the client stops its spinner before the (slower) work.
+    await quietly(callback.answer(), "answering callback")
+    user = callback.from_user
+    message = callback.message
+    chat_id = message.chat.id if message is not None else user.id
+    done = await _dialog(bot, service, store, user, chat_id, Input.button(callback.data or ""))
+    if done and message is not None:
+        # Old buttons disappear; after a failure they stay, so the person can press again.
+        await remove_keyboard(bot, chat_id, message.message_id)
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+failures = Router(name="failures")
+
+
+@failures.errors()
+async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+    """Anything unexpected: log the traceback and ask the person to try again."""
+    update = event.update
+    log.error("update %s failed", update.update_id, exc_info=event.exception)
+    message = update.message or update.edited_message
+    callback = update.callback_query
+    user = message.from_user if message else callback.from_user if callback else None
+    chat_id = (
+        message.chat.id
+        if message
+        else callback.message.chat.id
+        if callback and callback.message
+        else user.id
+        if user
+        else None
+    )
+    if chat_id is not None:
+        lang = user.language_code if user else None
+        try:
+            await _say(bot, chat_id, lang, texts.SOMETHING_WRONG)
+        except Exception:  # noqa: BLE001 - Telegram itself may be the failure
+            log.warning("could not tell chat %s about the failure", chat_id)
+    return True

@@ -1,0 +1,40 @@
+"""Outer middleware: every update is handled at most once, across restarts and webhooks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+class ProcessedUpdates(BaseMiddleware):
+    """Drop an update whose ``update_id`` was seen before (Telegram may deliver it twice:
+    after a restart that came before the offset was confirmed, or a repeated webhook call).
+
+    The mark is written before the handler runs (at most once): a crash mid-handling
+    loses that one message rather than applying it twice, e.g. to the next question.
+    """
+
+    def __init__(self, store: Store, channel: str = "telegram") -> None:
+        self.store = store
+        self.channel = channel
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Update) and not await self.store.mark_processed(
+            self.channel, event.update_id
+        ):
+            log.info("update %s was handled before; skipped", event.update_id)
+            return None
+        return await handler(event, data)

@@ -1,0 +1,123 @@
+"""Building and running the Telegram channel: the bot, the dispatcher, polling or a webhook."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from bot.telegram import handlers, texts
+from bot.telegram.middlewares import ProcessedUpdates
+from bot.telegram.sending import with_retry
+from dialogs import i18n
+from dialogs.service import DialogService
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+#: Languages of the bot menu: ``None`` is Telegram's default (Russian), then by language_code.
+COMMAND_LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, "ru"), ("kk", "kk"), ("en", "en"))
+
+
+def create_bot(settings: Settings) -> Bot:
+    """The Bot: plain-text messages, no link previews, ``TELEGRAM_API_URL`` if set."""
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set: the Telegram channel cannot start")
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        if settings.telegram_api_url
+        else AiohttpSession()
+    )
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=None, link_preview_is_disabled=True),
+    )
+
+
+def build_dispatcher(service: DialogService, store: Store) -> Dispatcher:
+    """The Dispatcher with every router; state lives in the database, not in aiogram's FSM.
+
+    Updates of one person are handled one after another (``SimpleEventIsolation`` locks
+    per chat and user), and each ``update_id`` at most once (:class:`ProcessedUpdates`).
+    """
+    dispatcher = Dispatcher(
+        events_isolation=SimpleEventIsolation(),
+        name="saualnama-telegram",
+        service=service,
+        store=store,
+    )
+    dispatcher.update.outer_middleware(ProcessedUpdates(store))
+    dispatcher.include_routers(
+        handlers.private_only, handlers.onboarding, handlers.dialog, handlers.failures
+    )
+    return dispatcher
+
+
+async def run_polling(
+    bot: Bot,
+    dispatcher: Dispatcher,
+    *,
+    handle_signals: bool = True,
+    polling_timeout: int = 30,
+) -> None:
+    """Long-poll Telegram until stopped (SIGINT/SIGTERM, or the task is cancelled).
+
+    A webhook left from an earlier run would block ``getUpdates``, so it is removed
+    first; pending updates are kept (nothing a person sent is dropped).
+    """
+    await with_retry(lambda: bot.delete_webhook(drop_pending_updates=False))
+    await dispatcher.start_polling(
+        bot,
+        polling_timeout=polling_timeout,
+        handle_signals=handle_signals,
+        allowed_updates=dispatcher.resolve_used_update_types(),
+    )
+
+
+def setup_webhook(
+    app: web.Application,
+    bot: Bot,
+    dispatcher: Dispatcher,
+    path: str,
+    secret: str | SecretStr | None,
+) -> None:
+    """Serve Telegram updates at ``path`` of ``app``; calls without ``secret`` get 401.
+
+    Registering the URL with Telegram (``bot.set_webhook(url, secret_token=secret)``) is
+    left to the caller, who knows the public URL.
+    """
+    if isinstance(secret, SecretStr):
+        secret = secret.get_secret_value()
+    if not secret:
+        raise ValueError("WEBHOOK_SECRET is required to serve Telegram through a webhook")
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
+        app, path=path
+    )
+    setup_application(app, dispatcher, bot=bot)
+
+
+async def set_commands(bot: Bot) -> None:
+    """The bot menu (/menu, /progress, /review, /submit, /language, /help) in ru, kk, en."""
+    for language_code, lang in COMMAND_LANGUAGES:
+        _ = i18n.translator(lang)
+        commands = [
+            BotCommand(command=name, description=_(description))
+            for name, description in texts.COMMANDS
+        ]
+
+        async def call(commands: list[BotCommand] = commands, code: str | None = language_code):
+            return await bot.set_my_commands(
+                commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
+            )
+
+        await with_retry(call)

@@ -215,7 +215,7 @@ class WebChat:
             return self._page(lang, situation, status)
         self.sessions.drop(request.cookies.get(SESSION_COOKIE))
         session = self.sessions.create(contact.id, via="invite")
-        response = web.HTTPSeeOther("/chat")
+        response = web.Response(status=303, headers={"Location": "/chat"})
         self._set_session_cookie(response, session)
         response.set_cookie(
             DEVICE_COOKIE,
@@ -355,20 +355,20 @@ class WebChat:
             log.warning("cross-origin %s %s from %s refused", request.method, request.path,
                         request.headers.get("Origin"))  # fmt: skip
             if request.path.startswith("/api/"):
-                return _json_error(403, ui_labels(self._lang(request))["failed"], "origin")
+                raise _json_error(403, ui_labels(self._lang(request))["failed"], "origin")
             return self._page(self._lang(request), "error", 403)
         try:
             return await handler(request)
         except web.HTTPNotFound:
             if request.path.startswith("/api/"):
-                return _json_error(404, "no such API", "not_found")
+                raise _json_error(404, "no such API", "not_found") from None
             return self._page(self._lang(request), "not_found", 404)
         except web.HTTPException:
             raise
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
             if request.path.startswith("/api/"):
-                return _json_error(500, ui_labels(self._lang(request))["failed"], "error")
+                raise _json_error(500, ui_labels(self._lang(request))["failed"], "error") from None
             return self._page(self._lang(request), "error", 500)
 
     def _origin_ok(self, request: web.Request) -> bool:

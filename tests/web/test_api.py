@@ -1,0 +1,226 @@
+"""The JSON API: state, input, language; CSRF and Origin; isolation; plain text; limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dialogs import i18n
+from tests.web.conftest import another_browser, post
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def button(body: dict, action: str) -> str:
+    for reply in reversed(body["replies"]):
+        for row in reply["buttons"]:
+            for b in row:
+                if b["data"].split("|", 1)[1] == action:
+                    return b["data"]
+    raise AssertionError(f"no button {action!r} in {body['replies']}")
+
+
+async def begin(webchat, client, kind: str, lang: str = "ru") -> tuple[str, dict]:
+    """Sign in and choose the language: the first question is shown."""
+    csrf = await webchat.sign_in(client, kind)
+    state = await client.get("/api/state", headers={"X-CSRF-Token": csrf})
+    assert state.status == 200
+    body = await state.json()
+    resp = await post(
+        client, "/api/input", {"kind": "button", "value": button(body, f"lang:{lang}")}, csrf
+    )
+    assert resp.status == 200
+    return csrf, await resp.json()
+
+
+async def test_state_replays_the_current_question_with_progress(webchat):
+    client = await webchat.new_client()
+    csrf, body = await begin(webchat, client, "tourism_ministry")
+    assert body["progress"] == {"done": 0, "total": 32}
+    assert body["replies"][-1]["kind"] == "question"
+    question = body["replies"][-1]["text"]
+    again = await (await client.get("/api/state", headers={"X-CSRF-Token": csrf})).json()
+    assert again["replies"][-1]["text"].splitlines()[-1] == question.splitlines()[-1]
+    assert again["lang"] == "ru"
+    assert again["ui"]["menu"] == i18n.gettext("ru", "Меню")
+    for reply in again["replies"]:
+        assert set(reply) == {"text", "kind", "buttons"}
+        for row in reply["buttons"]:
+            for b in row:
+                assert set(b) == {"label", "data"}
+
+
+async def test_answers_are_stored_and_progress_moves(webchat):
+    client = await webchat.new_client()
+    csrf, body = await begin(webchat, client, "tourism_ministry")
+    resp = await post(client, "/api/input", {"kind": "button", "value": button(body, "no")}, csrf)
+    body = await resp.json()
+    assert body["progress"] == {"done": 1, "total": 32}
+    stored = await webchat.answers("tourism_ministry")
+    assert stored["b01.i01.legislation_gaps"][1] == {"answer": "no", "description": None}
+    cmd = await post(client, "/api/input", {"kind": "command", "value": "progress"}, csrf)
+    assert cmd.status == 200
+
+
+async def test_script_typed_as_answer_is_plain_text_in_json_and_stored_verbatim(webchat):
+    client = await webchat.new_client()
+    csrf, body = await begin(webchat, client, "tourism_ministry")
+    resp = await post(client, "/api/input", {"kind": "button", "value": button(body, "yes")}, csrf)
+    assert resp.status == 200
+    resp = await post(client, "/api/input", {"kind": "text", "value": XSS}, csrf)
+    assert resp.status == 200
+    resp = await post(client, "/api/input", {"kind": "command", "value": "review"}, csrf)
+    assert resp.status == 200
+    assert resp.content_type == "application/json"
+    raw = await resp.text()
+    body = await resp.json()
+    assert any(XSS in r["text"] for r in body["replies"]), body["replies"]
+    assert "&lt;script" not in raw  # not HTML-escaped either: the page uses textContent
+    stored = await webchat.answers("tourism_ministry")
+    assert stored["b01.i01.legislation_gaps"][1] == {"answer": "yes", "description": XSS}
+
+
+def test_page_script_never_uses_html_sinks():
+    static = Path(__file__).parents[2] / "bot" / "web" / "static"
+    script = (static / "chat.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script, sink
+    assert "textContent" in script
+    html_files = list(static.glob("*.html"))
+    assert html_files == []  # pages are rendered by bot/web/pages.py, escaped
+
+
+async def test_csrf_refused_without_or_with_wrong_token_and_nothing_stored(webchat):
+    client = await webchat.new_client()
+    csrf, body = await begin(webchat, client, "tourism_ministry")
+    before_state = await webchat.store.get_dialog_state(
+        webchat.chat(client)
+        .sessions._sessions[
+            client.session.cookie_jar.filter_cookies(client.make_url("/"))[
+                "saualnama_session"
+            ].value
+        ]
+        .contact_id
+    )
+    no = {"kind": "button", "value": button(body, "no")}
+    for token in (None, "", "wrong", csrf[:-1] + ("A" if csrf[-1] != "A" else "B")):
+        resp = await post(client, "/api/input", no, token)
+        assert resp.status == 403, token
+        resp = await post(client, "/api/language", {"lang": "kk"}, token)
+        assert resp.status == 403, token
+    assert (await client.get("/api/state")).status == 403
+    assert await webchat.answers("tourism_ministry") == {}
+    after_state = await webchat.store.get_dialog_state(before_state.contact_id)
+    assert after_state.version == before_state.version
+    contact = await webchat.store.get_contact(before_state.contact_id)
+    assert contact.language == "ru"
+
+
+async def test_cross_origin_post_refused_even_with_token(webchat):
+    client = await webchat.new_client()
+    csrf, body = await begin(webchat, client, "tourism_ministry")
+    no = {"kind": "button", "value": button(body, "no")}
+    resp = await post(client, "/api/input", no, csrf, Origin="https://evil.example")
+    assert resp.status == 403
+    resp = await post(client, "/api/input", no, csrf, Origin="null")
+    assert resp.status == 403
+    assert await webchat.answers("tourism_ministry") == {}
+    same = await post(client, "/api/input", no, csrf, Origin=str(client.make_url("/").origin()))
+    assert same.status == 200
+    public = await post(client, "/api/input", {"kind": "command", "value": "help"}, csrf,
+                        Origin="http://127.0.0.1:8080")  # fmt: skip
+    assert public.status == 200
+
+
+async def test_api_without_session_is_401(webchat):
+    client = await webchat.new_client()
+    resp = await post(client, "/api/input", {"kind": "text", "value": "5"}, "anything")
+    assert resp.status == 401
+    assert "error" in await resp.json()
+
+
+async def test_another_organisations_answers_are_unreachable(webchat):
+    """Org A's session, whatever it sends, neither reads nor changes org B's response."""
+    a = await webchat.new_client()
+    b = await another_browser(webchat, a)
+    csrf_b, body_b = await begin(webchat, b, "culture_ministry")
+    b_button = button(body_b, "yes")
+    await post(b, "/api/input", {"kind": "button", "value": b_button}, csrf_b)
+    await post(b, "/api/input", {"kind": "text", "value": "B's secret description"}, csrf_b)
+    b_before = await webchat.answers("culture_ministry")
+    assert b_before
+
+    csrf_a, body_a = await begin(webchat, a, "tourism_ministry")
+    # A replays B's button, B's CSRF token, commands, and reads its own state.
+    await post(a, "/api/input", {"kind": "button", "value": b_button}, csrf_a)
+    assert (await post(a, "/api/input", {"kind": "text", "value": "x"}, csrf_b)).status == 403
+    for cmd in ("review", "menu", "submit"):
+        resp = await post(a, "/api/input", {"kind": "command", "value": cmd}, csrf_a)
+        assert resp.status == 200
+        assert "B's secret" not in await resp.text()
+    state = await (await a.get("/api/state", headers={"X-CSRF-Token": csrf_a})).json()
+    assert "B's secret" not in str(state)
+    a_yes = {"kind": "button", "value": button(state, "yes")}
+    assert (await post(a, "/api/input", a_yes, csrf_a)).status == 200
+    await post(a, "/api/input", {"kind": "text", "value": "A's answer"}, csrf_a)
+    assert await webchat.answers("culture_ministry") == b_before
+    tourism = await webchat.answers("tourism_ministry")
+    assert tourism and all(code.startswith("b01.") for code in tourism)
+
+
+async def test_language_switch_in_one_call(webchat):
+    client = await webchat.new_client()
+    csrf, _ = await begin(webchat, client, "tourism_ministry")
+    resp = await post(client, "/api/language", {"lang": "kk"}, csrf)
+    assert resp.status == 200
+    body = await resp.json()
+    assert body["lang"] == "kk"
+    assert body["ui"]["menu"] == i18n.gettext("kk", "Меню")
+    said = i18n.gettext("kk", "Язык: {name}.").format(name="Қазақша")
+    assert body["replies"][0]["text"].startswith(said)
+    session_contacts = {s.contact_id for s in webchat.chat(client).sessions._sessions.values()}
+    (contact_id,) = session_contacts
+    assert (await webchat.store.get_contact(contact_id)).language == "kk"
+    bad = await post(client, "/api/language", {"lang": "de"}, csrf)
+    assert bad.status == 400
+
+
+async def test_bad_inputs_are_refused(webchat):
+    client = await webchat.new_client()
+    csrf, _ = await begin(webchat, client, "tourism_ministry")
+    cases = [
+        ({"kind": "html", "value": "x"}, 400),
+        ({"kind": "text", "value": 5}, 400),
+        ({"kind": "command", "value": "drop"}, 400),
+        (["text", "x"], 400),
+        ({"kind": "text", "value": "x" * 4001}, 413),
+    ]
+    for payload, status in cases:
+        resp = await post(client, "/api/input", payload, csrf)
+        assert resp.status == status, payload
+    resp = await client.post(
+        "/api/input",
+        data=b'{"kind": "text", "value": "' + b"1" * (16 * 1024) + b'"}',
+        headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+    )
+    assert resp.status == 413
+    resp = await client.post(
+        "/api/input", data="kind=text&value=5",
+        headers={"X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert resp.status == 415
+    resp = await client.post(
+        "/api/input", data=b"{not json",
+        headers={"X-CSRF-Token": csrf, "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert resp.status == 400
+    assert await webchat.answers("tourism_ministry") == {}
+
+
+async def test_deactivated_contact_loses_the_session(webchat):
+    client = await webchat.new_client()
+    csrf, _ = await begin(webchat, client, "tourism_ministry")
+    (session,) = webchat.chat(client).sessions._sessions.values()
+    await webchat.store.set_contact_active(session.contact_id, False, actor="test")
+    resp = await post(client, "/api/input", {"kind": "text", "value": "hello"}, csrf)
+    assert resp.status == 401
+    assert (await client.get("/chat")).status == 401

@@ -1,0 +1,103 @@
+"""Security headers on every response; sessions and the sign-in limiter as units."""
+
+from __future__ import annotations
+
+from bot.web.ratelimit import SlidingWindowLimiter
+from bot.web.server import CSP
+from bot.web.sessions import SessionStore
+from bot.web.texts import negotiate
+
+EXPECTED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors https://web.telegram.org 'self'"
+)
+
+
+def check_headers(resp, cache: str = "no-store") -> None:
+    assert resp.headers["Content-Security-Policy"] == EXPECTED_CSP
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "no-referrer"
+    assert resp.headers["Cache-Control"] == cache
+
+
+async def test_security_headers_on_every_kind_of_response(webchat):
+    assert CSP == EXPECTED_CSP
+    client = await webchat.new_client()
+    check_headers(await client.get("/"))
+    check_headers(await client.get("/chat"))  # 401 page
+    check_headers(await client.get("/nowhere"))  # 404 page
+    check_headers(await client.get("/i/" + "z" * 43))  # 404 invitation page
+    check_headers(await client.get("/tg"))
+    check_headers(await client.get("/static/chat.js"), cache="no-cache")
+    check_headers(await client.get("/static/chat.css"), cache="no-cache")
+    check_headers(await client.get("/api/nowhere"))
+    check_headers(await client.post("/api/input", json={}))  # 401 JSON
+    resp = await client.get(f"/i/{webchat.token('ngo')}", allow_redirects=False)
+    check_headers(resp)
+    csrf_page = await client.get("/chat")
+    check_headers(csrf_page)
+    html = await csrf_page.text()
+    assert "<script>" not in html and "style=" not in html and " on" + "click" not in html
+    assert '<script src="/static/chat.js" defer></script>' in html
+    assert 'aria-live="polite"' in html and '<label for="message"' in html
+    state = await client.get("/api/state", headers={"X-CSRF-Token": _csrf(html)})
+    assert state.status == 200
+    check_headers(state)
+
+
+def _csrf(html: str) -> str:
+    marker = 'name="csrf-token" content="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+async def test_static_files_do_not_escape_their_folder(webchat):
+    client = await webchat.new_client()
+    for path in ("/static/../server.py", "/static/%2e%2e/server.py", "/static/"):
+        resp = await client.get(path)
+        assert resp.status in (403, 404), path
+
+
+def test_sessions_expire_and_ids_are_long_and_random():
+    now = [1000.0]
+    store = SessionStore(idle_ttl=60, absolute_ttl=300, clock=lambda: now[0])
+    a, b = store.create(1), store.create(2)
+    assert a.id != b.id and a.csrf != b.csrf and len(a.id) >= 43 and len(a.csrf) >= 43
+    assert store.get(a.id) is a
+    now[0] += 59
+    assert store.get(a.id) is a  # idle timer restarted
+    now[0] += 61
+    assert store.get(a.id) is None and store.get(b.id) is None
+    c = store.create(3)
+    for _ in range(5):
+        now[0] += 50
+        assert store.get(c.id) is c
+    now[0] += 51
+    assert store.get(c.id) is None  # absolute expiry
+    assert store.get(None) is None and store.get("nope") is None
+    d = store.create(4)
+    assert d.csrf_matches(d.csrf) and not d.csrf_matches("") and not d.csrf_matches(None)
+    store.drop_contact(4)
+    assert store.get(d.id) is None
+
+
+def test_sliding_window_limiter():
+    now = [0.0]
+    limiter = SlidingWindowLimiter(3, 60, clock=lambda: now[0])
+    assert all(limiter.allow("a") for _ in range(3))
+    assert not limiter.allow("a")
+    assert limiter.allow("b")
+    now[0] = 30
+    assert not limiter.allow("a")
+    assert limiter.retry_after("a") >= 30
+    now[0] = 60.5
+    assert limiter.allow("a")
+
+
+def test_accept_language_negotiation():
+    assert negotiate(None) == "ru"
+    assert negotiate("kk-KZ,kk;q=0.9,ru;q=0.8") == "kk"
+    assert negotiate("de-DE,en;q=0.5,ru;q=0.7") == "ru"
+    assert negotiate("en-US") == "en"
+    assert negotiate("fr, kk;q=0") == "ru"
+    assert negotiate("garbage;;q=x,,") == "ru"

@@ -97,32 +97,25 @@ async def _language_of(store: Store, user: User) -> str:
 
 # --- chats that are not private --------------------------------------------------------------
 
-private_only = Router(name="private_only")
-
 
 GROUPS = {ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL}
 
 
-@private_only.message(F.chat.type.in_(GROUPS))
 async def group_message(message: Message, bot: Bot) -> None:
     lang = message.from_user.language_code if message.from_user else None
     await _say(bot, message.chat.id, lang, texts.PRIVATE_ONLY)
 
 
-@private_only.edited_message(F.chat.type.in_(GROUPS))
 async def group_edit(message: Message) -> None:
     """Edits in groups are not worth a reply."""
 
 
-@private_only.callback_query(F.message.chat.type.in_(GROUPS))
 async def group_button(callback: CallbackQuery) -> None:
     text = texts.text(callback.from_user.language_code, texts.PRIVATE_ONLY)
     await quietly(callback.answer(text[:200], show_alert=True), "answering callback")
 
 
 # --- joining: /start [token] ------------------------------------------------------------------
-
-onboarding = Router(name="onboarding")
 
 
 async def _redeem(store: Store, token: str, user: User) -> tuple[Contact, int]:
@@ -159,7 +152,6 @@ INVITATION_ERRORS: dict[type[errors.InvitationError], str] = {
 }
 
 
-@onboarding.message(CommandStart(deep_link=True))
 async def start_with_token(
     message: Message, command: CommandObject, bot: Bot, service: DialogService, store: Store
 ) -> None:
@@ -191,7 +183,6 @@ async def start_with_token(
     await _show(bot, chat_id, replies)
 
 
-@onboarding.message(CommandStart())
 async def start(message: Message, bot: Bot, service: DialogService, store: Store) -> None:
     """A known person continues where they were; anyone else learns how to join."""
     user, chat_id = message.from_user, message.chat.id
@@ -212,17 +203,13 @@ async def start(message: Message, bot: Bot, service: DialogService, store: Store
 
 # --- the dialog -------------------------------------------------------------------------------
 
-dialog = Router(name="dialog")
 
-
-@dialog.message(F.forward_origin)
 async def forwarded(message: Message, bot: Bot, store: Store) -> None:
     assert message.from_user is not None
     lang = await _language_of(store, message.from_user)
     await _say(bot, message.chat.id, lang, texts.FORWARDED)
 
 
-@dialog.message(Command(*DIALOG_COMMANDS, ignore_case=True))
 async def command(
     message: Message, command: CommandObject, bot: Bot, service: DialogService, store: Store
 ) -> None:
@@ -231,7 +218,6 @@ async def command(
     await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
 
 
-@dialog.message(F.text.regexp(COMMAND_NAME_RE).as_("match"))
 async def other_command(
     message: Message, match: re.Match[str], bot: Bot, service: DialogService, store: Store
 ) -> None:
@@ -241,14 +227,12 @@ async def other_command(
     await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
 
 
-@dialog.message(F.text)
 async def text(message: Message, bot: Bot, service: DialogService, store: Store) -> None:
     assert message.from_user is not None and message.text is not None
     inp = Input.text(message.text)
     await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
 
 
-@dialog.message()
 async def not_text(message: Message, bot: Bot, store: Store) -> None:
     """Stickers, photos, documents, voice, locations, contacts, polls…: nothing to store."""
     if message.from_user is None:
@@ -257,7 +241,6 @@ async def not_text(message: Message, bot: Bot, store: Store) -> None:
     await _say(bot, message.chat.id, lang, texts.NOT_TEXT)
 
 
-@dialog.edited_message()
 async def edited(message: Message, bot: Bot, store: Store) -> None:
     """An edit of an earlier message: the answer stored from the original stays."""
     if message.from_user is None:
@@ -266,7 +249,6 @@ async def edited(message: Message, bot: Bot, store: Store) -> None:
     await _say(bot, message.chat.id, lang, texts.EDITED)
 
 
-@dialog.callback_query()
 async def button(callback: CallbackQuery, bot: Bot, service: DialogService, store: Store) -> None:
     # Answer at once, so the client stops its spinner before the (slower) work.
     await quietly(callback.answer(), "answering callback")
@@ -281,10 +263,7 @@ async def button(callback: CallbackQuery, bot: Bot, service: DialogService, stor
 
 # --- failures ---------------------------------------------------------------------------------
 
-failures = Router(name="failures")
 
-
-@failures.errors()
 async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     """Anything unexpected: log the traceback and ask the person to try again."""
     update = event.update
@@ -308,3 +287,25 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
         except Exception:  # noqa: BLE001 - Telegram itself may be the failure
             log.warning("could not tell chat %s about the failure", chat_id)
     return True
+
+
+def build_routers() -> list[Router]:
+    """Fresh routers (a router can belong to one dispatcher only), in the order they match."""
+    private_only = Router(name="private_only")
+    onboarding = Router(name="onboarding")
+    dialog = Router(name="dialog")
+    failures = Router(name="failures")
+    private_only.message.register(group_message, F.chat.type.in_(GROUPS))
+    private_only.edited_message.register(group_edit, F.chat.type.in_(GROUPS))
+    private_only.callback_query.register(group_button, F.message.chat.type.in_(GROUPS))
+    onboarding.message.register(start_with_token, CommandStart(deep_link=True))
+    onboarding.message.register(start, CommandStart())
+    dialog.message.register(forwarded, F.forward_origin)
+    dialog.message.register(command, Command(*DIALOG_COMMANDS, ignore_case=True))
+    dialog.message.register(other_command, F.text.regexp(COMMAND_NAME_RE).as_("match"))
+    dialog.message.register(text, F.text)
+    dialog.message.register(not_text)
+    dialog.edited_message.register(edited)
+    dialog.callback_query.register(button)
+    failures.errors.register(on_error)
+    return [private_only, onboarding, dialog, failures]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from aiogram import Bot, Dispatcher
@@ -57,9 +59,7 @@ def build_dispatcher(service: DialogService, store: Store) -> Dispatcher:
         store=store,
     )
     dispatcher.update.outer_middleware(ProcessedUpdates(store))
-    dispatcher.include_routers(
-        handlers.private_only, handlers.onboarding, handlers.dialog, handlers.failures
-    )
+    dispatcher.include_routers(*handlers.build_routers())
     return dispatcher
 
 
@@ -73,15 +73,29 @@ async def run_polling(
     """Long-poll Telegram until stopped (SIGINT/SIGTERM, or the task is cancelled).
 
     A webhook left from an earlier run would block ``getUpdates``, so it is removed
-    first; pending updates are kept (nothing a person sent is dropped).
+    first; pending updates are kept (nothing a person sent is dropped).  Cancelling the
+    task that runs this stops polling for good (aiogram's own ``start_polling`` would
+    leave its inner polling loop running when cancelled from outside).
     """
     await with_retry(lambda: bot.delete_webhook(drop_pending_updates=False))
-    await dispatcher.start_polling(
-        bot,
-        polling_timeout=polling_timeout,
-        handle_signals=handle_signals,
-        allowed_updates=dispatcher.resolve_used_update_types(),
+    polling = asyncio.create_task(
+        dispatcher.start_polling(
+            bot,
+            polling_timeout=polling_timeout,
+            handle_signals=handle_signals,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
     )
+    try:
+        await asyncio.shield(polling)
+    except asyncio.CancelledError:
+        try:
+            await dispatcher.stop_polling()
+        except RuntimeError:  # not started yet
+            polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling
+        raise
 
 
 def setup_webhook(

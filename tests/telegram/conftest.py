@@ -52,7 +52,11 @@ class BotProcess:
             await asyncio.sleep(0.002)
 
     async def kill(self) -> None:
-        """Stop abruptly, like a killed process: handlers in flight are cancelled too."""
+        """Stop abruptly, like a killed process: handlers in flight are cancelled too.
+
+        The polling task is cancelled (``run_polling`` then stops aiogram's loop); the
+        session is closed so nothing of this run talks to the server any more.
+        """
         for task in list(self.dispatcher._handle_update_tasks):
             task.cancel()
         self.task.cancel()

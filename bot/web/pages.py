@@ -26,6 +26,7 @@ def error_page(lang: str, situation: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>{_e(title)} — {_e(brand)}</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/chat.css">
 </head>
 <body class="notice-page">
@@ -60,6 +61,7 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
 <meta name="csrf-token" content="{_e(csrf)}">
 <meta name="theme-color" content="#1d4f91">
 <title data-ui="title">{_e(t["title"])}</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/chat.css">
 <script src="/static/chat.js" defer></script>
 </head>
@@ -86,7 +88,7 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
     <button type="button" data-cmd="menu" data-ui="menu">{_e(t["menu"])}</button>
     <button type="button" data-cmd="review" data-ui="review">{_e(t["review"])}</button>
     <button type="button" data-cmd="submit" class="primary-outline" data-ui="submit">{_e(t["submit"])}</button>
-    <button type="button" data-cmd="help" data-ui="help">{_e(t["help"])}</button>
+    <button type="button" data-cmd="help" class="icon" aria-label="{_e(t["help"])}" title="{_e(t["help"])}" data-ui-label="help">?</button>
   </nav>
 </header>
 <main id="transcript" class="transcript" role="log" aria-live="polite" aria-relevant="additions" aria-label="{_e(t["transcript"])}" data-ui-label="transcript" tabindex="-1">

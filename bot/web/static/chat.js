@@ -102,7 +102,10 @@
     });
     document.querySelectorAll("[data-ui-label]").forEach(function (node) {
       var value = ui[node.dataset.uiLabel];
-      if (value) { node.setAttribute("aria-label", value); }
+      if (value) {
+        node.setAttribute("aria-label", value);
+        if (node.hasAttribute("title")) { node.setAttribute("title", value); }
+      }
     });
     document.querySelectorAll("[data-ui-placeholder]").forEach(function (node) {
       var value = ui[node.dataset.uiPlaceholder];
@@ -210,7 +213,8 @@
 
   document.querySelectorAll("button[data-cmd]").forEach(function (button) {
     button.addEventListener("click", function () {
-      send({ kind: "command", value: button.dataset.cmd }, button.textContent, true);
+      var label = button.getAttribute("aria-label") || button.textContent;
+      send({ kind: "command", value: button.dataset.cmd }, label, true);
     });
   });
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import inspect
 import logging
 import signal
@@ -34,6 +35,7 @@ class Telegram:
     dispatcher: Any
     polling: asyncio.Task | None = None
     mode: str = "polling"
+    tasks: list[asyncio.Task] = field(default_factory=list)
 
 
 @dataclass
@@ -107,38 +109,66 @@ async def start_telegram(
 ) -> Telegram | None:
     """Start the Telegram channel if a token is set and ``bot.telegram`` is there.
 
-    With WEBHOOK_PATH the webhook is added to ``app`` (call before the app starts);
-    otherwise long polling runs as a task.  Any failure is logged and the web chat
-    goes on alone.
+    With WEBHOOK_PATH the webhook is added to ``app`` (call before the app starts; the
+    URL is registered with Telegram by :func:`start` once the server listens); otherwise
+    long polling runs as a task.  The bot's commands are set in the background.  Any
+    failure is logged and the web chat goes on alone.
     """
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         return None
     try:
-        from bot import telegram as tg
+        tg = importlib.import_module("bot.telegram")
     except ImportError as exc:
         log.warning("BOT_TOKEN is set but the Telegram channel is unavailable (%s): web only", exc)
         return None
     try:
         bot = await _maybe_await(tg.create_bot(settings))
         dispatcher = await _maybe_await(tg.build_dispatcher(service, store))
-        try:
-            await _maybe_await(tg.set_commands(bot))
-        except Exception:
-            log.exception("could not set the bot's commands; continuing")
+        telegram = Telegram(bot, dispatcher)
+        telegram.tasks.append(_background(tg.set_commands(bot), "setting the bot's commands"))
         if settings.webhook_path:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await _maybe_await(
                 tg.setup_webhook(app, bot, dispatcher, settings.webhook_path, secret)
             )
+            telegram.mode = "webhook"
             log.info("Telegram: webhook at %s", settings.webhook_path)
-            return Telegram(bot, dispatcher, None, "webhook")
-        polling = asyncio.create_task(_maybe_await(tg.run_polling(bot, dispatcher)))
-        polling.add_done_callback(_report_polling_end)
+            return telegram
+        kwargs: dict[str, Any] = {}
+        if "handle_signals" in inspect.signature(tg.run_polling).parameters:
+            kwargs["handle_signals"] = False  # this process's own handlers stop everything
+        telegram.polling = asyncio.create_task(
+            _maybe_await(tg.run_polling(bot, dispatcher, **kwargs))
+        )
+        telegram.polling.add_done_callback(_report_polling_end)
         log.info("Telegram: long polling")
-        return Telegram(bot, dispatcher, polling, "polling")
+        return telegram
     except Exception:
         log.exception("the Telegram channel failed to start: web only")
         return None
+
+
+async def register_webhook(settings: Settings, telegram: Telegram) -> None:
+    """Tell Telegram where the webhook is: ``PUBLIC_URL`` + ``WEBHOOK_PATH``."""
+    url = settings.public_url.rstrip("/") + (settings.webhook_path or "")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    resolve = getattr(telegram.dispatcher, "resolve_used_update_types", None)
+    await telegram.bot.set_webhook(
+        url, secret_token=secret, allowed_updates=resolve() if resolve else None
+    )
+    log.info("Telegram webhook registered at %s", url)
+
+
+def _background(work: Any, what: str) -> asyncio.Task:
+    async def run() -> None:
+        try:
+            await _maybe_await(work)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed", what)
+
+    return asyncio.create_task(run())
 
 
 def _report_polling_end(task: asyncio.Task) -> None:
@@ -149,6 +179,7 @@ def _report_polling_end(task: asyncio.Task) -> None:
 async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = None) -> Runtime:
     """Open the database, build the web app (and Telegram), listen; returns what runs."""
     store, service = await open_store(settings)
+    runtime: Runtime | None = None
     try:
         app = create_web_app(settings, service, store)
         runtime = Runtime(settings, store, service, app)
@@ -160,8 +191,15 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
         runtime.runner = runner
         site = web.TCPSite(runner, settings.web_host, settings.web_port)
         await site.start()
+        if runtime.telegram is not None and runtime.telegram.mode == "webhook":
+            runtime.telegram.tasks.append(
+                _background(register_webhook(settings, runtime.telegram), "registering the webhook")
+            )
     except BaseException:
-        await store.close()
+        if runtime is not None:
+            await stop(runtime)
+        else:
+            await store.close()
         raise
     out = out or sys.stdout
     print(f"Saualnama web chat: {settings.public_url.rstrip('/')}/  "
@@ -178,9 +216,10 @@ async def stop(runtime: Runtime) -> None:
     """Stop Telegram, then the web server, then close the database."""
     tg = runtime.telegram
     if tg is not None:
-        if tg.polling is not None:
-            tg.polling.cancel()
-            await asyncio.gather(tg.polling, return_exceptions=True)
+        running = [t for t in [tg.polling, *tg.tasks] if t is not None]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
         session = getattr(tg.bot, "session", None)
         if session is not None:
             try:

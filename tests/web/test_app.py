@@ -6,8 +6,10 @@ import asyncio
 import io
 import socket
 import sys
+import types
 
 import aiohttp
+from aiohttp import web
 
 from bot.app import effective_settings, invite_links, parse_args, serve
 from tests.web.conftest import make_settings
@@ -73,3 +75,98 @@ def test_links_and_arguments():
     assert invite_links(make_settings("sqlite+aiosqlite://"), "T")[1] is None
     args = parse_args(["--demo", "--port", "9001"])
     assert args.demo and args.port == 9001 and args.host is None
+
+
+class FakeBot:
+    def __init__(self) -> None:
+        self.webhooks: list[tuple] = []
+        self.closed = False
+        self.session = self
+
+    async def set_webhook(self, url, secret_token=None, allowed_updates=None):
+        self.webhooks.append((url, secret_token))
+
+    async def close(self):
+        self.closed = True
+
+
+def fake_telegram(calls: list) -> types.ModuleType:
+    module = types.ModuleType("bot.telegram")
+    bot = FakeBot()
+
+    def create_bot(settings):
+        calls.append("create_bot")
+        return bot
+
+    def build_dispatcher(service, store):
+        calls.append("build_dispatcher")
+        return types.SimpleNamespace(resolve_used_update_types=lambda: ["message"])
+
+    async def set_commands(b):
+        calls.append("set_commands")
+        raise RuntimeError("no network")  # logged, never fatal
+
+    async def run_polling(b, dp, *, handle_signals=True):
+        calls.append(("run_polling", handle_signals))
+        await asyncio.Event().wait()
+
+    def setup_webhook(app, b, dp, path, secret):
+        calls.append(("setup_webhook", path, secret))
+
+        async def webhook(request):
+            return web.Response()
+
+        app.router.add_post(path, webhook)
+
+    module.__dict__.update(
+        create_bot=create_bot, build_dispatcher=build_dispatcher, set_commands=set_commands,
+        run_polling=run_polling, setup_webhook=setup_webhook, bot=bot,
+    )  # fmt: skip
+    return module
+
+
+async def run_briefly(settings) -> str:
+    out = io.StringIO()
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop_event=stop, out=out))
+    for _ in range(200):
+        if "Saualnama web chat" in out.getvalue() or task.done():
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    return out.getvalue()
+
+
+async def test_telegram_polling_runs_beside_the_web_chat_and_stops(tmp_path, monkeypatch):
+    calls: list = []
+    module = fake_telegram(calls)
+    monkeypatch.setitem(sys.modules, "bot.telegram", module)
+    settings = make_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'p.db'}", web_port=free_port(), web_host="127.0.0.1"
+    )
+    text = await run_briefly(settings)
+    assert "Telegram: polling" in text
+    assert calls[:2] == ["create_bot", "build_dispatcher"]
+    assert ("run_polling", False) in calls and "set_commands" in calls
+    assert module.bot.closed
+
+
+async def test_telegram_webhook_on_the_same_app_is_registered(tmp_path, monkeypatch):
+    calls: list = []
+    module = fake_telegram(calls)
+    monkeypatch.setitem(sys.modules, "bot.telegram", module)
+    settings = make_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
+        web_port=free_port(),
+        web_host="127.0.0.1",
+        public_url="https://saualnama.example.kz",
+        webhook_path="/tg/webhook",
+        webhook_secret="s3cret",
+    )
+    text = await run_briefly(settings)
+    assert "Telegram: webhook" in text
+    assert ("setup_webhook", "/tg/webhook", "s3cret") in calls
+    assert not any(c[0] == "run_polling" for c in calls if isinstance(c, tuple))
+    assert module.bot.webhooks == [("https://saualnama.example.kz/tg/webhook", "s3cret")]

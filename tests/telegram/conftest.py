@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,12 +195,32 @@ class TelegramPerson(ScriptedPerson):
         await self.send(button(self.replies, f"lang:{self.lang}"))
 
 
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory) -> tuple[Path, Campaign, list[DemoOrganisation]]:
+    """Migrated and seeded once; each test gets a copy (tokens are only known at seeding)."""
+    path = tmp_path_factory.mktemp("template") / "telegram.db"
+
+    async def make() -> tuple[Campaign, list[DemoOrganisation]]:
+        url = f"sqlite+aiosqlite:///{path}"
+        await upgrade(url)
+        store = Store.from_url(url)
+        try:
+            return await seed_demo(store, today=date(2026, 2, 1))
+        finally:
+            await store.close()
+
+    campaign, orgs = asyncio.run(make())
+    return path, campaign, orgs
+
+
 @pytest.fixture
-async def harness(tmp_path) -> AsyncIterator[Harness]:
+async def harness(tmp_path, seeded) -> AsyncIterator[Harness]:
+    template, campaign, orgs = seeded
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{template}{suffix}").exists():
+            shutil.copyfile(f"{template}{suffix}", tmp_path / f"telegram.db{suffix}")
     url = f"sqlite+aiosqlite:///{tmp_path / 'telegram.db'}"
-    await upgrade(url)
     store = Store.from_url(url)
-    campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
     async with FakeTelegram() as tg:
         h = Harness(tg, url, store, campaign, {o.organisation.subject_kind: o for o in orgs})
         try:

@@ -100,6 +100,7 @@ class FakeTelegram:
         self._next_update_id = 1000
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.url = ""
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -118,6 +119,7 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         async with self._changed:
+            self._closing = True  # ends pending long polls at once
             self._changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -348,7 +350,9 @@ class FakeTelegram:
             if not (self.queue or self.redeliveries) and timeout > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(self.queue or self.redeliveries)),
+                        self._changed.wait_for(
+                            lambda: bool(self.queue or self.redeliveries or self._closing)
+                        ),
                         timeout,
                     )
             if request.transport is None or request.transport.is_closing():

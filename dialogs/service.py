@@ -31,6 +31,7 @@ from dialogs.i18n import N_
 from dialogs.questionnaire import default
 from dialogs.render import format_value
 from dialogs.schema import Questionnaire
+from dialogs.walk import Walk
 from storage import errors
 from storage.repository import Store
 
@@ -123,12 +124,29 @@ class DialogService:
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
         return replies
 
+    async def progress(self, contact_id: int) -> tuple[int, int] | None:
+        """(answered fields, all fields) of the contact's questionnaire; None without a campaign."""
+        row = await self.store.get_dialog_state(contact_id)
+        try:
+            _, ctx, _ = await self._context(
+                contact_id, (row.state if row else {}).get("campaign_id")
+            )
+        except NoCampaign:
+            return None
+        walk = Walk(self.q, ctx.blocks)
+        return walk.progress(set(ctx.answers))
+
+    async def _campaign_id(self, campaign_id: int | None) -> int:
+        """The given campaign, or else the newest open one (NoCampaign if none is open)."""
+        if campaign_id is not None:
+            return campaign_id
+        open_ = await self.store.list_campaigns(status="open")
+        if not open_:
+            raise NoCampaign
+        return max(open_, key=lambda c: (c.requested_on, c.id)).id
+
     async def _context(self, contact_id: int, campaign_id: int | None) -> tuple[int, Context, Any]:
-        if campaign_id is None:
-            open_ = await self.store.list_campaigns(status="open")
-            if not open_:
-                raise NoCampaign
-            campaign_id = max(open_, key=lambda c: (c.requested_on, c.id)).id
+        campaign_id = await self._campaign_id(campaign_id)
         campaign = await self.store.get_campaign(campaign_id)
         response = await self.store.get_response_for_contact(contact_id, campaign_id)
         contact = await self.store.get_contact(contact_id)

@@ -39,7 +39,6 @@ from bot.web.sessions import ABSOLUTE_TTL, Session, SessionStore
 from bot.web.texts import negotiate, page_text, ui_labels
 from dialogs import i18n
 from dialogs.contract import COMMANDS, Input, Reply
-from dialogs.walk import Walk
 from storage import errors
 from storage.repository import Store
 
@@ -92,7 +91,6 @@ class WebChat:
         self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
         self.public = URL(settings.public_url)
         self.secure = self.public.scheme == "https"
-        self._walks: dict[tuple[int, ...], Walk] = {}
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -137,26 +135,9 @@ class WebChat:
         return i18n.normalise((await self.store.get_contact(contact_id)).language)
 
     async def progress(self, contact_id: int) -> dict[str, int] | None:
-        """Answered and all fields of the contact's questionnaire, from the store."""
-        row = await self.store.get_dialog_state(contact_id)
-        campaign_id = (row.state or {}).get("campaign_id") if row else None
-        if campaign_id is None:
-            open_ = await self.store.list_campaigns(status="open")
-            if not open_:
-                return None
-            campaign_id = max(open_, key=lambda c: (c.requested_on, c.id)).id
-        contact = await self.store.get_contact(contact_id)
-        org = await self.store.get_organisation(contact.organisation_id)
-        response = await self.store.get_response_for_contact(contact_id, campaign_id)
-        answered = {
-            a.field_code for a in await self.store.list_answers(response.id, contact_id=contact_id)
-        }
-        blocks = tuple(sorted(int(b) for b in org.blocks))
-        walk = self._walks.get(blocks)
-        if walk is None:
-            walk = self._walks[blocks] = Walk(self.service.q, list(blocks))
-        done, total = walk.progress(answered)
-        return {"done": done, "total": total}
+        """Answered and all fields of the contact's questionnaire."""
+        found = await self.service.progress(contact_id)
+        return None if found is None else {"done": found[0], "total": found[1]}
 
     async def _payload(self, session: Session, replies: list[Reply]) -> web.Response:
         lang = await self._contact_lang(session.contact_id)

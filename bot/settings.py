@@ -35,14 +35,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         None, description="Secret token Telegram sends with every webhook call"
     )
-    session_secret: SecretStr | None = Field(
-        None, description="Key that signs web sessions; random per start when empty"
-    )
     sign_in_attempts_per_minute: int = Field(
         10, description="Invitation sign-in attempts allowed per address per minute"
-    )
-    reminder_days: str = Field(
-        "7,3,1", description="Days before the deadline on which reminders go out"
     )
     log_level: str = Field("INFO", description="Logging level")
 

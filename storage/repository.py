@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -185,6 +185,11 @@ class Store:
             )
         )
 
+    async def _all(self, query: Select[tuple[T]]) -> list[T]:
+        """Every row of a read-only query, in its own short transaction."""
+        async with self._tx() as s:
+            return list((await s.scalars(query)).all())
+
     @staticmethod
     async def _get(session: AsyncSession, model: type[T], key: Any, *, lock: bool = False) -> T:
         row = await session.get(model, key, with_for_update=lock or None)
@@ -249,8 +254,7 @@ class Store:
             query = query.where(AuditEvent.entity_id == entity_id)
         if action is not None:
             query = query.where(AuditEvent.action == action)
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     # --- campaigns -------------------------------------------------------------------------
 
@@ -292,8 +296,7 @@ class Store:
         query = select(Campaign).order_by(Campaign.requested_on.desc(), Campaign.id.desc())
         if status is not None:
             query = query.where(Campaign.status == status)
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     async def set_campaign_status(self, campaign_id: int, status: str, *, actor: str) -> Campaign:
         """Open or close a campaign (draft → open → closed; closed may be reopened)."""
@@ -355,8 +358,7 @@ class Store:
         query = select(Organisation).order_by(Organisation.id)
         if subject_kind is not None:
             query = query.where(Organisation.subject_kind == subject_kind)
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     async def update_organisation(
         self,
@@ -451,8 +453,7 @@ class Store:
         query = select(Contact).where(Contact.organisation_id == organisation_id)
         if active_only:
             query = query.where(Contact.active.is_(True))
-        async with self._tx() as s:
-            return list((await s.scalars(query.order_by(Contact.id))).all())
+        return await self._all(query.order_by(Contact.id))
 
     async def update_contact(
         self, contact_id: int, *, display_name: str | None = None, language: str | None = None
@@ -642,8 +643,7 @@ class Store:
             .where(InvitationRedemption.invitation_id == invitation_id)
             .order_by(InvitationRedemption.id)
         )
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     # --- responses -------------------------------------------------------------------------
 
@@ -706,8 +706,7 @@ class Store:
         query = select(Response).where(Response.campaign_id == campaign_id)
         if status is not None:
             query = query.where(Response.status == status)
-        async with self._tx() as s:
-            return list((await s.scalars(query.order_by(Response.organisation_id))).all())
+        return await self._all(query.order_by(Response.organisation_id))
 
     async def submit_response(
         self,
@@ -956,8 +955,7 @@ class Store:
             )
             .order_by(AnswerRevision.revision)
         )
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     async def export_answers(
         self, campaign_id: int, *, actor: str, only_submitted: bool = True
@@ -1107,8 +1105,7 @@ class Store:
             )
             .order_by(Contact.id)
         )
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     async def list_reminder_deliveries(self, campaign_id: int) -> list[ReminderDelivery]:
         query = (
@@ -1116,8 +1113,7 @@ class Store:
             .where(ReminderDelivery.campaign_id == campaign_id)
             .order_by(ReminderDelivery.id)
         )
-        async with self._tx() as s:
-            return list((await s.scalars(query)).all())
+        return await self._all(query)
 
     # --- idempotent updates ----------------------------------------------------------------
 

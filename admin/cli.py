@@ -10,7 +10,13 @@ import argparse
 import importlib
 from collections.abc import Sequence
 
-COMMAND_MODULES = ("admin.commands_questionnaire", "admin.commands_db")
+COMMAND_MODULES = (
+    "admin.commands_questionnaire",
+    "admin.commands_db",
+    "admin.commands_campaigns",
+    "admin.commands_export",
+    "admin.commands_remind",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     sign_in_attempts_per_minute: int = Field(
         10, description="Invitation sign-in attempts allowed per address per minute"
     )
+    reminder_days: str = Field(
+        "7,3,1", description="Days before the deadline on which reminders go out"
+    )
+    reminder_interval_minutes: int = Field(
+        60, description="How often the bot checks for reminders to send"
+    )
     log_level: str = Field("INFO", description="Logging level")
 
 

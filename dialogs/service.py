@@ -93,8 +93,8 @@ class DialogService:
         stored: dict[str, Any] = dict(row.state) if row else {}
         state_version = row.version if row else 0
         state = State.from_json(stored.get("engine"))
-        contact = await self.store.get_contact(contact_id)
         if not stored.get("engine"):
+            contact = await self.store.get_contact(contact_id)
             state.lang = i18n.normalise(lang_hint or contact.language)
         try:
             campaign_id, ctx, response = await self._context(contact_id, stored.get("campaign_id"))
@@ -147,11 +147,14 @@ class DialogService:
 
     async def _context(self, contact_id: int, campaign_id: int | None) -> tuple[int, Context, Any]:
         campaign_id = await self._campaign_id(campaign_id)
-        campaign = await self.store.get_campaign(campaign_id)
-        response = await self.store.get_response_for_contact(contact_id, campaign_id)
-        contact = await self.store.get_contact(contact_id)
-        org = await self.store.get_organisation(contact.organisation_id)
-        rows = await self.store.list_answers(response.id, contact_id=contact_id)
+        snap = await self.store.dialog_snapshot(contact_id, campaign_id)
+        campaign, contact, org, response = (
+            snap.campaign,
+            snap.contact,
+            snap.organisation,
+            snap.response,
+        )
+        rows = snap.answers
         answers = {
             r.field_code: Answer(
                 r.value, r.no_data_reason if r.status == "no_data" else None, r.version

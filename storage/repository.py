@@ -99,6 +99,17 @@ def contact_actor(contact_id: int | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class DialogSnapshot:
+    """What a dialog step reads: see :meth:`Store.dialog_snapshot`."""
+
+    campaign: Campaign
+    contact: Contact
+    organisation: Organisation
+    response: Response
+    answers: list[Answer]
+
+
+@dataclass(frozen=True, slots=True)
 class ExportRow:
     """One answer of one organisation, as handed to the exporters (which flatten ``value``)."""
 
@@ -699,6 +710,26 @@ class Store:
             contact = await self._active_contact(s, contact_id)
             organisation_id = contact.organisation_id
         return await self.get_or_create_response(organisation_id, campaign_id)
+
+    async def dialog_snapshot(self, contact_id: int, campaign_id: int) -> DialogSnapshot:
+        """Everything one dialog step reads, in one short transaction.
+
+        A person's every message needs the campaign, their organisation, its response and
+        its answers; reading them together keeps a step to one read and one write
+        transaction.  Only the contact's own organisation is ever read.
+        """
+        async with self._tx() as s:
+            contact = await self._active_contact(s, contact_id)
+            campaign = await self._get(s, Campaign, campaign_id)
+            organisation = await self._get(s, Organisation, contact.organisation_id)
+            response = await self._find_response(s, organisation.id, campaign_id)
+            answers: list[Answer] = []
+            if response is not None:
+                query = select(Answer).where(Answer.response_id == response.id)
+                answers = list((await s.scalars(query)).all())
+        if response is None:
+            response = await self.get_or_create_response(organisation.id, campaign_id)
+        return DialogSnapshot(campaign, contact, organisation, response, answers)
 
     async def list_responses(
         self, campaign_id: int, *, status: str | None = None

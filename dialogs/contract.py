@@ -111,6 +111,11 @@ class Context:
     return_reason: str | None = None
     response_version: int | None = None
 
+    @property
+    def read_only(self) -> bool:
+        """Submitted, or the collection is closed: answers can be seen, not changed."""
+        return self.status in ("submitted", "closed")
+
 
 @dataclass
 class State:

@@ -169,7 +169,9 @@ class DialogService:
             deadline=campaign.deadline,
             organisation=name,
             answers=answers,
-            status=response.status,
+            status="closed"
+            if campaign.status == "closed" and response.status != "submitted"
+            else response.status,
             return_reason=response.return_reason,
             response_version=response.version,
         )

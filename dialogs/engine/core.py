@@ -105,7 +105,7 @@ class EngineCore:
         if action.startswith("cmd:"):
             self._command(t, action[4:])
             return
-        if t.ctx.status == "submitted" and not action.startswith(("blk:", "rev:")):
+        if t.ctx.read_only and not action.startswith(("blk:", "rev:")):
             self._read_only(t)
             return
         handler = getattr(self, f"_btn_{t.state.mode}", None)
@@ -122,7 +122,7 @@ class EngineCore:
         if not t.state.lang_confirmed:
             self._ask_language(t, first=True)
             return
-        if t.ctx.status == "submitted":
+        if t.ctx.read_only:
             self._read_only(t)
             return
         handler = getattr(self, f"_txt_{t.state.mode}", None)
@@ -192,11 +192,18 @@ class EngineCore:
         )
 
     def _read_only(self, t: Turn) -> None:
-        t.ask(
-            t._(
+        if t.ctx.status == "closed":
+            text = t._(
+                "Сбор данных завершён, анкета доступна только для просмотра. Если нужно "
+                "что-то добавить, обратитесь к координатору."
+            )
+        else:
+            text = t._(
                 "Анкета отправлена и доступна только для просмотра. Если нужно что-то "
                 "исправить, обратитесь к координатору: он может вернуть анкету на доработку."
-            ),
+            )
+        t.ask(
+            text,
             [[(t._("Просмотр"), "cmd:review"), (t._("Прогресс"), "cmd:progress")]],
         )
         t.state.mode = "submitted"
@@ -205,7 +212,7 @@ class EngineCore:
 
     def _resume(self, t: Turn, repeat: bool = False) -> None:
         """Show what the person should do now: the current question, menu or summary."""
-        if t.ctx.status == "submitted":
+        if t.ctx.read_only:
             self._read_only(t)
             return
         mode = t.state.mode

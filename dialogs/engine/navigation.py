@@ -137,7 +137,7 @@ class Navigation:
         text = self.review_text(t.ctx.answers, t.ctx.blocks, number, t.state.lang)
         block = self.q.block(number)
         rows: list[list[tuple[str, str]]] = []
-        if t.ctx.status != "submitted":
+        if not t.ctx.read_only:
             edit = [(f"✏️ {number}.{i.number}", f"edit:{i.code}") for i in block.items]
             rows.extend(edit[i : i + 4] for i in range(0, len(edit), 4))
         others = [
@@ -180,7 +180,7 @@ class Navigation:
 
     def _confirm_submit(self, t: Turn) -> None:
         _ = t._
-        if t.ctx.status == "submitted":
+        if t.ctx.read_only:
             self._read_only(t)
             return
         unanswered, mismatched = self.missing(t.ctx.answers, t.ctx.blocks)

@@ -193,3 +193,14 @@ async def test_help_explains_and_keeps_the_question(demo):
     await person.send(Input.command("help"))
     assert "/menu" in person.replies[-1].text
     assert (await person.where())["code"] == "b16.i02.residence_appeals"
+
+
+async def test_a_closed_collection_is_read_only(demo):
+    person = await person_at(demo, "b16.i02.residence_appeals")
+    await demo.store.set_campaign_status(demo.campaign.id, "closed", actor="coordinator:test")
+    before = await stored(demo, person.contact_id)
+    replies = await person.send(Input.text("5"))
+    assert "Сбор данных завершён" in replies[-1].text
+    assert await stored(demo, person.contact_id) == before
+    await person.send(Input.command("review"))
+    assert person.replies[-1].kind == "summary", "answers can still be read"

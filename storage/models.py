@@ -134,6 +134,8 @@ class Language(enum.StrEnum):
 class DeliveryStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
+    #: claimed by a sender that is sending it now (see ``Store.claim_reminder``).
+    PENDING = "pending"
 
 
 def _in(column: str, enum_cls: type[enum.StrEnum]) -> str:

@@ -1146,6 +1146,106 @@ class Store:
         )
         return await self._all(query)
 
+    #: A ``pending`` claim older than this is taken to be a crashed sender's and may be re-claimed.
+    REMINDER_CLAIM_TIMEOUT = timedelta(minutes=10)
+
+    async def claim_reminder(
+        self,
+        campaign_id: int,
+        contact_id: int,
+        kind: str,
+        *,
+        channel: str,
+        stale_after: timedelta | None = None,
+    ) -> bool:
+        """Claim the right to send one reminder, before sending it; ``True``: go ahead and send.
+
+        Writes the delivery as ``pending`` and commits, so of several senders (processes,
+        concurrent runs) exactly one gets ``True``.  ``False`` when it was already ``sent``, or
+        is ``pending`` for another sender since less than ``stale_after`` (default
+        :attr:`REMINDER_CLAIM_TIMEOUT`; an older claim is a crashed sender's and is taken over).
+        A ``failed`` delivery is claimed again (that is the retry).  Report the outcome with
+        :meth:`finish_reminder`.
+        """
+        _check_choice("channel", channel, Channel)
+        stale_after = self.REMINDER_CLAIM_TIMEOUT if stale_after is None else stale_after
+
+        async def work() -> bool:
+            async with self._tx() as s:
+                query = (
+                    select(ReminderDelivery)
+                    .where(
+                        ReminderDelivery.campaign_id == campaign_id,
+                        ReminderDelivery.contact_id == contact_id,
+                        ReminderDelivery.kind == kind,
+                    )
+                    .with_for_update()
+                )
+                existing = (await s.scalars(query)).one_or_none()
+                now = utcnow()
+                if existing is None:
+                    # a concurrent insert of the same claim fails the unique constraint here;
+                    # _retrying runs the transaction again, which then finds that row
+                    s.add(
+                        ReminderDelivery(
+                            campaign_id=campaign_id,
+                            contact_id=contact_id,
+                            kind=kind,
+                            channel=channel,
+                            status=DeliveryStatus.PENDING.value,
+                            error=None,
+                            at=now,
+                        )
+                    )
+                    await s.flush()
+                    return True
+                if existing.status == DeliveryStatus.SENT:
+                    return False
+                if existing.status == DeliveryStatus.PENDING and now - existing.at < stale_after:
+                    return False
+                existing.channel = channel
+                existing.status = DeliveryStatus.PENDING.value
+                existing.at = now
+                return True
+
+        return await self._retrying(work)
+
+    async def finish_reminder(
+        self,
+        campaign_id: int,
+        contact_id: int,
+        kind: str,
+        *,
+        status: str,
+        error: str | None = None,
+    ) -> None:
+        """Record how a claimed reminder went: ``sent``, or ``failed`` with ``error``.
+
+        A failed one is claimed again by the next run.  A delivery already ``sent`` stays
+        sent (a sender whose stale claim was taken over may report late).  Raises
+        :class:`~storage.errors.NotFound` if the reminder was never claimed.
+        """
+        if status not in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
+            raise ValueError(f"status must be 'sent' or 'failed', not {status!r}")
+        async with self._tx() as s:
+            query = (
+                select(ReminderDelivery)
+                .where(
+                    ReminderDelivery.campaign_id == campaign_id,
+                    ReminderDelivery.contact_id == contact_id,
+                    ReminderDelivery.kind == kind,
+                )
+                .with_for_update()
+            )
+            delivery = (await s.scalars(query)).one_or_none()
+            if delivery is None:
+                raise errors.NotFound("ReminderDelivery", (campaign_id, contact_id, kind))
+            if delivery.status == DeliveryStatus.SENT:
+                return
+            delivery.status = str(status)
+            delivery.error = error if status == DeliveryStatus.FAILED else None
+            delivery.at = utcnow()
+
     # --- idempotent updates ----------------------------------------------------------------
 
     async def mark_processed(self, channel: str, update_id: int) -> bool:

@@ -1,0 +1,154 @@
+"""What an export is made of: one campaign's organisations and their stored answers.
+
+:func:`load` reads it through the :class:`~storage.repository.Store` API (read only, no
+audit: the caller records ``export.taken`` once the files are written); everything
+else in this package is pure functions of :class:`CampaignData`, so the tests can
+build the data by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dialogs.contract import Answer as EngineAnswer
+from dialogs.questionnaire import default
+from dialogs.schema import Questionnaire
+from dialogs.walk import Walk
+from storage.repository import Store
+
+NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One stored answer (a field, an item comment or a confirmed mismatch)."""
+
+    value: Any = None
+    no_data_reason: str | None = None
+    answered_at: datetime | None = None
+    channel: str = ""
+    version: int = 1
+
+    @property
+    def is_no_data(self) -> bool:
+        return self.no_data_reason is not None
+
+
+@dataclass
+class Sheet:
+    """One organisation and its answer sheet (``status`` ``not_started`` if it has none)."""
+
+    organisation_id: int
+    name_ru: str
+    subject_kind: str
+    region: str | None
+    blocks: list[int]
+    status: str = NOT_STARTED
+    response_id: int | None = None
+    answers: dict[str, Stored] = field(default_factory=dict)
+
+    def engine_answers(self) -> dict[str, EngineAnswer]:
+        """The answers as the dialog engine sees them (for its completeness and rule checks)."""
+        return {
+            code: EngineAnswer(a.value, a.no_data_reason, a.version)
+            for code, a in self.answers.items()
+        }
+
+    def walk(self, q: Questionnaire) -> Walk:
+        """The fields this organisation answers: block 1 and its own blocks."""
+        return Walk(q, self.blocks)
+
+    def last_answer_at(self) -> datetime | None:
+        times = [a.answered_at for a in self.answers.values() if a.answered_at is not None]
+        return max(times) if times else None
+
+
+@dataclass
+class CampaignData:
+    """A campaign and the sheets to export, organisations in id order."""
+
+    campaign_id: int
+    title: str
+    questionnaire_version: str
+    period_start: date
+    period_end: date
+    deadline: date
+    status: str
+    sheets: list[Sheet]
+    questionnaire: Questionnaire = field(default_factory=default)
+
+    def campaign_json(self) -> dict[str, Any]:
+        return {
+            "id": self.campaign_id,
+            "title": self.title,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "deadline": self.deadline.isoformat(),
+            "status": self.status,
+        }
+
+
+def iso_utc(moment: datetime | None) -> str:
+    """``2026-01-20T09:30:00Z``: seconds, UTC, the same on every backend."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def load(
+    store: Store,
+    campaign_id: int,
+    *,
+    only_submitted: bool = True,
+    include_not_started: bool = False,
+    questionnaire: Questionnaire | None = None,
+) -> CampaignData:
+    """The campaign's sheets: submitted ones only by default; every response with
+    ``only_submitted=False``, plus organisations without one if ``include_not_started``.
+
+    Raises :class:`storage.errors.NotFound` for an unknown campaign.
+    """
+    campaign = await store.get_campaign(campaign_id)
+    organisations = {o.id: o for o in await store.list_organisations()}
+    responses = {r.organisation_id: r for r in await store.list_responses(campaign_id)}
+    sheets: list[Sheet] = []
+    for org_id, org in sorted(organisations.items()):
+        response = responses.get(org_id)
+        if response is None and not include_not_started:
+            continue
+        if only_submitted and (response is None or response.status != "submitted"):
+            continue
+        sheet = Sheet(
+            organisation_id=org.id,
+            name_ru=org.name_ru,
+            subject_kind=org.subject_kind,
+            region=org.region,
+            blocks=list(org.blocks or []),
+        )
+        if response is not None:
+            sheet.status = response.status
+            sheet.response_id = response.id
+            for a in await store.list_answers(response.id):
+                sheet.answers[a.field_code] = Stored(
+                    value=a.value,
+                    no_data_reason=a.no_data_reason if a.status == "no_data" else None,
+                    answered_at=a.answered_at,
+                    channel=a.channel,
+                    version=a.version,
+                )
+        sheets.append(sheet)
+    return CampaignData(
+        campaign_id=campaign.id,
+        title=campaign.title,
+        questionnaire_version=campaign.questionnaire_version,
+        period_start=campaign.period_start,
+        period_end=campaign.period_end,
+        deadline=campaign.deadline,
+        status=campaign.status,
+        sheets=sheets,
+        questionnaire=questionnaire or default(),
+    )

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
+from bot.reminders import start_reminders
 from bot.settings import Settings, load_settings
 from bot.web import create_web_app
 from dialogs.service import DialogService
@@ -186,6 +187,10 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
         if demo:
             runtime.links = await seed_demo_campaign(store, settings)
         runtime.telegram = await start_telegram(settings, service, store, app)
+        if runtime.telegram is not None:  # reminders go out through Telegram only
+            reminder_task = start_reminders(settings, store, service, runtime.telegram.bot)
+            if reminder_task is not None:
+                runtime.telegram.tasks.append(reminder_task)
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await runner.setup()
         runtime.runner = runner

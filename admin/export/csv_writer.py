@@ -29,7 +29,7 @@ class ExportTooLarge(Exception):
 
     def __init__(self, limit_bytes: int) -> None:
         self.limit_bytes = limit_bytes
-        mb = limit_bytes / MB
+        mb = round(limit_bytes / MB, 3)
         super().__init__(
             f"the export would exceed {mb:g} MB; nothing was written. "
             "Raise the limit with --max-mb, or leave out --all to export fewer responses"

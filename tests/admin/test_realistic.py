@@ -1,0 +1,98 @@
+"""A whole questionnaire answered through the dialog, then progress, export and return."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from datetime import date
+
+from admin.cli import main
+from admin.demo import seed_demo
+from dialogs.service import DialogService
+from storage.db import upgrade
+from storage.repository import Store
+from tests.admin.conftest import ACTOR
+from tests.engine.scripted import ScriptedPerson
+
+
+async def run_cli(url: str, *args: str) -> int:
+    return await asyncio.to_thread(main, [*args, "--url", url, "--actor", ACTOR])
+
+
+async def test_a_submitted_walk_is_progressed_exported_and_returned(tmp_path, capsys):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'walk.db'}"
+    await upgrade(url)
+    store = Store.from_url(url)
+    try:
+        campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
+        ngo = next(o for o in orgs if o.organisation.subject_kind == "ngo")
+        contact = await store.redeem_invitation(ngo.token, web_login="ngo-person", channel="web")
+        person = ScriptedPerson(DialogService(store), contact.id, no_data_every=9)
+        await person.begin()
+        await person.walk_all()
+        await person.submit()
+        response = await store.get_response_for_contact(contact.id, campaign.id)
+        assert response.status == "submitted"
+
+        capsys.readouterr()
+        assert await run_cli(url, "progress", "--campaign", str(campaign.id)) == 0
+        out = capsys.readouterr().out
+        line = next(x for x in out.splitlines() if " ngo " in x)
+        no_data = sum(1 for v in person.expected.values() if v[0] == "no_data")
+        assert line.split()[-7:-1] == [
+            str(response.id),
+            "submitted",
+            "52/52",
+            "100%",
+            str(no_data),
+            "0",
+        ]
+        assert f"submitted 1 of {len(orgs)};" in out
+
+        path = tmp_path / "walk.json"
+        cmd = ("export", "--campaign", str(campaign.id), "--format", "json", "--out", str(path))
+        assert await run_cli(url, *cmd) == 0
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        answers = doc["answers"]
+        assert {a["organisation_id"] for a in answers} == {ngo.organisation.id}
+        assert {a["channel"] for a in answers} == {"web"}
+        assert {a["field_code"] for a in answers} == set(person.expected)
+        for code, (kind, expected) in person.expected.items():
+            rows = [a for a in answers if a["field_code"] == code]
+            if kind == "no_data":
+                assert [(r["value"], r["no_data_reason"]) for r in rows] == [(None, expected)]
+            elif isinstance(expected, dict) and rows[0]["field_kind"] in (
+                "breakdown",
+                "open_breakdown",
+            ):
+                assert {r["category"]: r["value"] for r in rows} == expected
+            elif isinstance(expected, int):
+                assert [r["value"] for r in rows] == [expected]
+        checks = doc["checks"]
+        assert checks[0]["detail"].startswith("answered 52 of 52 fields (100%)")
+        assert {c["code"] for c in checks if c["check"] == "no_data"} == {
+            code for code, v in person.expected.items() if v[0] == "no_data"
+        }
+        assert not [c for c in checks if c["check"] in ("missing", "rule", "breakdown_sum")]
+        citizenship = doc["ranking"]["citizenship"]
+        assert person.expected["b16.i01.citizenship"][0] == "value"
+        assert [(r["code"], r["rank"]) for r in citizenship] == [("UZ", 1), ("KG", 2)]
+
+        csv_path = tmp_path / "walk.csv"
+        cmd = ("export", "--campaign", str(campaign.id), "--format", "csv", "--out", str(csv_path))
+        assert await run_cli(url, *cmd) == 0
+        table = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+        texts = [r["value"] for r in table if r["field_kind"] == "text" and r["value"]]
+        assert texts and all(t.startswith("'=HYPERLINK(") for t in texts)
+
+        capsys.readouterr()
+        assert await run_cli(url, "return", str(response.id), "--reason", "Уточните 16.1") == 0
+        assert (await store.get_response(response.id)).status == "returned"
+        assert await run_cli(url, "return", str(response.id), "--reason", "ещё") == 2
+        assert "only a submitted response can be returned" in capsys.readouterr().err
+        events = await store.list_audit_events(action="export.taken")
+        assert [e.details["format"] for e in events] == ["json", "csv"]
+    finally:
+        await store.close()

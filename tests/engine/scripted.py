@@ -36,8 +36,16 @@ def button(replies: list[Reply], action: str) -> Input:
 
 
 def planned_counts(item: Item) -> dict[str, int]:
-    """Counts for an item's count fields that satisfy its rules."""
+    """Counts for an item's count fields that satisfy all its rules.
+
+    Two-part sums get 6 + 4 of 10; every other part of an "at most" rule gets 1, which
+    stays under any total the sums leave (6 at the least).
+    """
     counts = {f.key: TOTAL for f in item.fields if f.kind == "count"}
+    for rule in item.rules:
+        if rule.check == "at_most":
+            for part in rule.parts:
+                counts[part] = 1
     for rule in item.rules:
         if rule.check == "equal" and len(rule.parts) == 2:
             counts[rule.parts[0]], counts[rule.parts[1]] = 6, 4

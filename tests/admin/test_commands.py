@@ -399,3 +399,9 @@ def test_every_command_is_registered():
 
     choices = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert {"campaign", "org", "invite", "progress", "return", "export"} <= set(choices)
+
+
+async def test_the_cli_also_runs_inside_an_event_loop(db_url, capsys):
+    """Called from a running loop, a command runs its own loop in a worker thread."""
+    assert main(["campaign", "list", "--url", db_url]) == 0
+    assert "no campaigns yet" in capsys.readouterr().out

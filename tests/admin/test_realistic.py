@@ -29,9 +29,8 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(tmp_path, ca
         campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
         ngo = next(o for o in orgs if o.organisation.subject_kind == "ngo")
         contact = await store.redeem_invitation(ngo.token, web_login="ngo-person", channel="web")
-        # every 5th field "no data": this lands on 16.1's `assisted`, so the scripted counts
-        # (assisted 10 > identified 6) do not stop the walk at a mismatch, and the
-        # country breakdown keeps its value for the ranking
+        # every 5th field "no data" (not the default 7th): 16.1's country breakdown then
+        # keeps its value, so the ranking has victims to rank
         person = ScriptedPerson(DialogService(store), contact.id, no_data_every=5)
         await person.begin()
         await person.walk_all()

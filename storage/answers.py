@@ -1,0 +1,255 @@
+"""Answers: one typed value per field, compare-and-set, every revision kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import errors
+from storage.base import (
+    ExportRow,
+    NothingToClear,
+    StoreBase,
+    check_choice,
+    check_field_code,
+)
+from storage.models import (
+    Answer,
+    AnswerRevision,
+    AnswerStatus,
+    Campaign,
+    Channel,
+    Response,
+    ResponseStatus,
+    utcnow,
+)
+
+
+class AnswerStore(StoreBase):
+    """Answers: one typed value per field, compare-and-set, every revision kept."""
+
+    # --- answers ---------------------------------------------------------------------------
+
+    async def _lock_writable_response(
+        self, session: AsyncSession, response_id: int, contact_id: int | None
+    ) -> Response:
+        response = await self._get(session, Response, response_id, lock=True)
+        await self._check_contact_owns(session, contact_id, response)
+        if response.status == ResponseStatus.SUBMITTED:
+            raise errors.ResponseLockedError(response_id, response.status)
+        if response.status == ResponseStatus.NOT_STARTED:
+            response.status = ResponseStatus.IN_PROGRESS.value
+        response.version += 1
+        response.updated_at = utcnow()
+        return response
+
+    @staticmethod
+    async def _current_answer(
+        session: AsyncSession, response_id: int, field_code: str
+    ) -> Answer | None:
+        query = (
+            select(Answer)
+            .where(Answer.response_id == response_id, Answer.field_code == field_code)
+            .with_for_update()
+        )
+        return (await session.scalars(query)).one_or_none()
+
+    @staticmethod
+    def _check_expected(
+        response_id: int, field_code: str, expected_version: int | None, answer: Answer | None
+    ) -> None:
+        """``None``: no check; ``0``: the field must have no answer; ``n``: must be at ``n``."""
+        if expected_version is None:
+            return
+        current = answer.version if answer is not None else None
+        if (current or 0) != expected_version:
+            raise errors.StaleAnswerError(
+                response_id,
+                field_code,
+                expected_version,
+                current,
+                answer.value if answer is not None else None,
+                answer.status if answer is not None else None,
+            )
+
+    async def save_answer(
+        self,
+        response_id: int,
+        field_code: str,
+        *,
+        value: Any = None,
+        no_data_reason: str | None = None,
+        contact_id: int | None,
+        channel: str,
+        expected_version: int | None = None,
+    ) -> Answer:
+        """Write one field of a response in its own transaction, committed before returning.
+
+        Give ``no_data_reason`` (and no ``value``) to record "no data"; otherwise ``value`` is
+        the field's JSON value.  ``expected_version`` is the version the person saw (``0`` if
+        the field had no answer); if the field changed since, nothing is written and
+        :class:`~storage.errors.StaleAnswerError` carries the current value.  ``None`` writes
+        unconditionally (last write wins on this field; the history keeps both).
+        Raises :class:`~storage.errors.ResponseLockedError` on a submitted response and
+        :class:`~storage.errors.AccessDenied` when the contact is of another organisation.
+        ``contact_id`` is ``None`` only for coordinator corrections (``channel="admin"``).
+        """
+        check_field_code(field_code)
+        check_choice("channel", channel, Channel)
+        if no_data_reason is not None and value is not None:
+            raise ValueError("give either a value or a no_data_reason, not both")
+        status = AnswerStatus.NO_DATA if no_data_reason is not None else AnswerStatus.ANSWERED
+
+        async def work() -> Answer:
+            async with self._tx() as s:
+                await self._lock_writable_response(s, response_id, contact_id)
+                answer = await self._current_answer(s, response_id, field_code)
+                self._check_expected(response_id, field_code, expected_version, answer)
+                now = utcnow()
+                if answer is None:
+                    last = await s.scalar(
+                        select(func.max(AnswerRevision.revision)).where(
+                            AnswerRevision.response_id == response_id,
+                            AnswerRevision.field_code == field_code,
+                        )
+                    )
+                    answer = Answer(
+                        response_id=response_id, field_code=field_code, version=(last or 0) + 1
+                    )
+                    s.add(answer)
+                else:
+                    answer.version += 1
+                answer.status = status.value
+                answer.value = value
+                answer.no_data_reason = no_data_reason
+                answer.contact_id = contact_id
+                answer.channel = channel
+                answer.answered_at = now
+                s.add(
+                    AnswerRevision(
+                        response_id=response_id,
+                        field_code=field_code,
+                        revision=answer.version,
+                        status=status.value,
+                        value=value,
+                        no_data_reason=no_data_reason,
+                        contact_id=contact_id,
+                        channel=channel,
+                        answered_at=now,
+                    )
+                )
+                return answer
+
+        return await self._retrying(work)
+
+    async def clear_answer(
+        self,
+        response_id: int,
+        field_code: str,
+        *,
+        contact_id: int | None,
+        channel: str,
+        expected_version: int | None = None,
+    ) -> bool:
+        """Remove a field's answer (the clearing is kept as a ``cleared`` revision).
+
+        Returns ``False`` if there was nothing to clear.  Same checks as :meth:`save_answer`.
+        """
+        check_field_code(field_code)
+        check_choice("channel", channel, Channel)
+        try:
+            async with self._tx() as s:
+                await self._lock_writable_response(s, response_id, contact_id)
+                answer = await self._current_answer(s, response_id, field_code)
+                self._check_expected(response_id, field_code, expected_version, answer)
+                if answer is None:
+                    raise NothingToClear  # rolls back the response version bump
+                s.add(
+                    AnswerRevision(
+                        response_id=response_id,
+                        field_code=field_code,
+                        revision=answer.version + 1,
+                        status=AnswerStatus.CLEARED.value,
+                        value=None,
+                        no_data_reason=None,
+                        contact_id=contact_id,
+                        channel=channel,
+                        answered_at=utcnow(),
+                    )
+                )
+                await s.delete(answer)
+        except NothingToClear:
+            return False
+        return True
+
+    async def get_answer(self, response_id: int, field_code: str) -> Answer | None:
+        query = select(Answer).where(
+            Answer.response_id == response_id, Answer.field_code == field_code
+        )
+        async with self._tx() as s:
+            return (await s.scalars(query)).one_or_none()
+
+    async def list_answers(
+        self, response_id: int, *, contact_id: int | None = None
+    ) -> list[Answer]:
+        """Current answers of a response by field code; with ``contact_id``, checks access."""
+        async with self._tx() as s:
+            response = await self._get(s, Response, response_id)
+            await self._check_contact_owns(s, contact_id, response)
+            query = (
+                select(Answer).where(Answer.response_id == response_id).order_by(Answer.field_code)
+            )
+            return list((await s.scalars(query)).all())
+
+    async def answer_history(self, response_id: int, field_code: str) -> list[AnswerRevision]:
+        """Every value ever written to the field (and every clearing), oldest first."""
+        query = (
+            select(AnswerRevision)
+            .where(
+                AnswerRevision.response_id == response_id,
+                AnswerRevision.field_code == field_code,
+            )
+            .order_by(AnswerRevision.revision)
+        )
+        return await self._all(query)
+
+    async def export_answers(
+        self, campaign_id: int, *, actor: str, only_submitted: bool = True
+    ) -> list[ExportRow]:
+        """All answers of a campaign for the exporters; the export is recorded in the audit log."""
+        query = (
+            select(Response, Answer)
+            .join(Answer, Answer.response_id == Response.id)
+            .where(Response.campaign_id == campaign_id)
+            .order_by(Response.organisation_id, Answer.field_code)
+        )
+        if only_submitted:
+            query = query.where(Response.status == ResponseStatus.SUBMITTED)
+        async with self._tx() as s:
+            await self._get(s, Campaign, campaign_id)
+            rows = [
+                ExportRow(
+                    organisation_id=response.organisation_id,
+                    response_id=response.id,
+                    response_status=response.status,
+                    field_code=answer.field_code,
+                    status=answer.status,
+                    value=answer.value,
+                    no_data_reason=answer.no_data_reason,
+                    answered_at=answer.answered_at,
+                    version=answer.version,
+                )
+                for response, answer in (await s.execute(query)).tuples()
+            ]
+            self._audit(
+                s,
+                actor,
+                "export.taken",
+                "campaign",
+                campaign_id,
+                rows=len(rows),
+                only_submitted=only_submitted,
+            )
+        return rows

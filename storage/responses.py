@@ -1,0 +1,174 @@
+"""Responses: one per organisation and campaign; submit, return, the dialog snapshot."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import errors
+from storage.base import (
+    SUBMITTABLE,
+    DialogSnapshot,
+    StoreBase,
+    contact_actor,
+)
+from storage.models import (
+    Answer,
+    Campaign,
+    Organisation,
+    Response,
+    ResponseStatus,
+    utcnow,
+)
+
+
+class ResponseStore(StoreBase):
+    """Responses: one per organisation and campaign; submit, return, the dialog snapshot."""
+
+    # --- responses -------------------------------------------------------------------------
+
+    async def get_or_create_response(self, organisation_id: int, campaign_id: int) -> Response:
+        """The organisation's response to the campaign, created ``not_started`` if missing.
+
+        Safe under concurrency: the insert runs in a savepoint, and the loser of the race
+        on the (organisation, campaign) unique constraint reads the winner's row.
+        """
+        async with self._tx() as s:
+            await self._get(s, Organisation, organisation_id)
+            await self._get(s, Campaign, campaign_id)
+            existing = await self._find_response(s, organisation_id, campaign_id)
+            if existing is not None:
+                return existing
+            response = Response(
+                organisation_id=organisation_id,
+                campaign_id=campaign_id,
+                status=ResponseStatus.NOT_STARTED.value,
+                version=1,
+            )
+            try:
+                async with s.begin_nested():
+                    s.add(response)
+            except IntegrityError:
+                existing = await self._find_response(s, organisation_id, campaign_id)
+                if existing is None:
+                    raise
+                return existing
+            return response
+
+    @staticmethod
+    async def _find_response(
+        session: AsyncSession, organisation_id: int, campaign_id: int
+    ) -> Response | None:
+        query = select(Response).where(
+            Response.organisation_id == organisation_id, Response.campaign_id == campaign_id
+        )
+        return (await session.scalars(query)).one_or_none()
+
+    async def get_response(self, response_id: int) -> Response:
+        """A response by id, for the coordinator (contacts go through
+        :meth:`get_response_for_contact`)."""
+        async with self._tx() as s:
+            return await self._get(s, Response, response_id)
+
+    async def get_response_for_contact(self, contact_id: int, campaign_id: int) -> Response:
+        """The response of the contact's own organisation (created if missing) — never another's.
+
+        Raises :class:`~storage.errors.AccessDenied` for a deactivated contact.
+        """
+        async with self._tx() as s:
+            contact = await self._active_contact(s, contact_id)
+            organisation_id = contact.organisation_id
+        return await self.get_or_create_response(organisation_id, campaign_id)
+
+    async def dialog_snapshot(self, contact_id: int, campaign_id: int) -> DialogSnapshot:
+        """Everything one dialog step reads, in one short transaction.
+
+        A person's every message needs the campaign, their organisation, its response and
+        its answers; reading them together keeps a step to one read and one write
+        transaction.  Only the contact's own organisation is ever read.
+        """
+        async with self._tx() as s:
+            contact = await self._active_contact(s, contact_id)
+            campaign = await self._get(s, Campaign, campaign_id)
+            organisation = await self._get(s, Organisation, contact.organisation_id)
+            response = await self._find_response(s, organisation.id, campaign_id)
+            answers: list[Answer] = []
+            if response is not None:
+                query = select(Answer).where(Answer.response_id == response.id)
+                answers = list((await s.scalars(query)).all())
+        if response is None:
+            response = await self.get_or_create_response(organisation.id, campaign_id)
+        return DialogSnapshot(campaign, contact, organisation, response, answers)
+
+    async def list_responses(
+        self, campaign_id: int, *, status: str | None = None
+    ) -> list[Response]:
+        query = select(Response).where(Response.campaign_id == campaign_id)
+        if status is not None:
+            query = query.where(Response.status == status)
+        return await self._all(query.order_by(Response.organisation_id))
+
+    async def submit_response(
+        self,
+        response_id: int,
+        *,
+        expected_version: int,
+        contact_id: int | None,
+        actor: str | None = None,
+    ) -> Response:
+        """Submit the response as it was at ``expected_version`` (the version the person confirmed).
+
+        Raises :class:`~storage.errors.ResponseLockedError` if already submitted,
+        :class:`~storage.errors.StaleResponseError` if anything changed since that version,
+        :class:`~storage.errors.AccessDenied` if ``contact_id`` belongs elsewhere.
+        """
+        async with self._tx() as s:
+            response = await self._get(s, Response, response_id, lock=True)
+            await self._check_contact_owns(s, contact_id, response)
+            if response.status not in SUBMITTABLE:
+                raise errors.ResponseLockedError(response_id, response.status)
+            if response.version != expected_version:
+                raise errors.StaleResponseError(response_id, expected_version, response.version)
+            now = utcnow()
+            response.status = ResponseStatus.SUBMITTED.value
+            response.submitted_at = now
+            response.submitted_by = contact_id
+            response.return_reason = None
+            response.version += 1
+            response.updated_at = now
+            self._audit(
+                s,
+                actor or contact_actor(contact_id),
+                "response.submitted",
+                "response",
+                response_id,
+                version=response.version,
+            )
+        return response
+
+    async def return_for_correction(
+        self,
+        response_id: int,
+        reason: str,
+        *,
+        actor: str,
+        expected_version: int | None = None,
+    ) -> Response:
+        """The coordinator sends a submitted response back, saying what to correct."""
+        if not reason.strip():
+            raise ValueError("a return needs a reason the organisation can act on")
+        async with self._tx() as s:
+            response = await self._get(s, Response, response_id, lock=True)
+            if response.status != ResponseStatus.SUBMITTED:
+                raise errors.InvalidTransition(
+                    "response", response_id, response.status, ResponseStatus.RETURNED
+                )
+            if expected_version is not None and response.version != expected_version:
+                raise errors.StaleResponseError(response_id, expected_version, response.version)
+            response.status = ResponseStatus.RETURNED.value
+            response.return_reason = reason
+            response.version += 1
+            response.updated_at = utcnow()
+            self._audit(s, actor, "response.returned", "response", response_id, reason=reason)
+        return response

@@ -1,0 +1,38 @@
+"""Channel updates already handled, so a repeated delivery is handled once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from storage.base import (
+    StoreBase,
+)
+from storage.models import (
+    ProcessedUpdate,
+)
+
+
+class UpdateStore(StoreBase):
+    """Channel updates already handled, so a repeated delivery is handled once."""
+
+    # --- idempotent updates ----------------------------------------------------------------
+
+    async def mark_processed(self, channel: str, update_id: int) -> bool:
+        """Remember an incoming update; ``False`` if it was seen before (skip it)."""
+        try:
+            async with self._tx() as s:
+                s.add(ProcessedUpdate(channel=channel, update_id=update_id))
+            return True
+        except IntegrityError:
+            return False
+
+    async def forget_processed_before(self, cutoff: datetime) -> int:
+        """Drop processed-update marks older than ``cutoff``; returns how many."""
+        async with self._tx() as s:
+            result = await s.execute(
+                delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from admin.commands_campaigns import CommandError, actor_of, add_common, run
+from admin.common import CommandError, actor_of, add_common, run
 from admin.export import DEFAULT_MAX_MB, FORMATS, ExportTooLarge, load, write_export
 from admin.export.csv_writer import MB
 from dialogs.questionnaire import default

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from admin.cli import main
-from admin.commands_campaigns import default_actor, table
+from admin.common import default_actor, table
 from storage.repository import hash_token
 from tests.admin.conftest import ACTOR, with_store
 

@@ -73,13 +73,17 @@ class DialogService:
     ) -> list[Reply]:
         """First contact (after an invitation) or /start: language, welcome, where we were."""
         if campaign_id is not None:
-            row = await self.store.get_dialog_state(contact_id)
-            stored = dict(row.state) if row else {}
-            stored["campaign_id"] = campaign_id
-            await self.store.save_dialog_state(contact_id, stored, expected_version=None)
+            await self.remember_campaign(contact_id, campaign_id)
         return await self.handle(
             contact_id, Input.command("start"), channel=channel, lang_hint=lang_hint
         )
+
+    async def remember_campaign(self, contact_id: int, campaign_id: int) -> None:
+        """The campaign the contact's invitation opened: their dialog answers that one."""
+        row = await self.store.get_dialog_state(contact_id)
+        stored = dict(row.state) if row else {}
+        stored["campaign_id"] = campaign_id
+        await self.store.save_dialog_state(contact_id, stored, expected_version=None)
 
     async def language(self, contact_id: int) -> str:
         """The contact's language, for texts produced outside the dialog."""

@@ -169,6 +169,17 @@ class InvitationStore(StoreBase):
 
         return await self._retrying(work)
 
+    async def find_invitation(self, token: str) -> Invitation | None:
+        """The invitation a plaintext token opens (looked up by its hash), or ``None``.
+
+        Channels use it to learn which campaign a link opens before showing the dialog.
+        """
+        if not TOKEN_RE.match(token):
+            return None
+        query = select(Invitation).where(Invitation.token_hash == hash_token(token))
+        async with self._tx() as s:
+            return (await s.scalars(query)).one_or_none()
+
     async def get_invitation(self, invitation_id: int) -> Invitation:
         async with self._tx() as s:
             return await self._get(s, Invitation, invitation_id)

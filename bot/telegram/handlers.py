@@ -118,29 +118,24 @@ async def group_button(callback: CallbackQuery) -> None:
 # --- joining: /start [token] ------------------------------------------------------------------
 
 
-async def _redeem(store: Store, token: str, user: User) -> tuple[Contact, int]:
-    """Bind the account through the invitation; returns the contact and the campaign."""
-    open_ = sorted(
-        await store.list_campaigns(status="open"),
-        key=lambda c: (c.requested_on, c.id),
-        reverse=True,
-    )
-    if not open_:
+async def _redeem(store: Store, token: str, user: User) -> tuple[Contact, int | None]:
+    """Bind the account through the invitation; returns the contact and the link's campaign."""
+    open_ids = {c.id for c in await store.list_campaigns(status="open")}
+    if not open_ids:
         raise _Refused(texts.NO_OPEN_CAMPAIGN)
-    kwargs = dict(
+    invitation = await store.find_invitation(token)
+    campaign_id = invitation.campaign_id if invitation is not None else None
+    if campaign_id is not None and campaign_id not in open_ids:
+        raise _Refused(texts.WRONG_CAMPAIGN_LINK)
+    contact = await store.redeem_invitation(
+        token,
+        campaign_id=campaign_id,
         telegram_user_id=user.id,
         channel=CHANNEL,
         display_name=user.full_name[:200],
         language=normalise(user.language_code),
     )
-    try:
-        return await store.redeem_invitation(token, campaign_id=open_[0].id, **kwargs), open_[0].id
-    except errors.WrongCampaignInvitation as exc:
-        # Several campaigns may be open at once: the invitation says which one it opens.
-        if exc.campaign_id not in {c.id for c in open_}:
-            raise
-        contact = await store.redeem_invitation(token, campaign_id=exc.campaign_id, **kwargs)
-        return contact, exc.campaign_id
+    return contact, campaign_id
 
 
 INVITATION_ERRORS: dict[type[errors.InvitationError], str] = {

@@ -210,9 +210,13 @@ class WebChat:
         return response
 
     async def _redeem(self, token: str, device: str, lang: str) -> Any:
-        return await self.store.redeem_invitation(
+        contact = await self.store.redeem_invitation(
             token, web_login=f"web:{device}", channel="web", language=lang
         )
+        invitation = await self.store.find_invitation(token)
+        if invitation is not None:
+            await self.service.remember_campaign(contact.id, invitation.campaign_id)
+        return contact
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         session = self._session(request)

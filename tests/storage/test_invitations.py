@@ -180,3 +180,14 @@ async def test_deactivated_contact_is_refused_and_can_be_reinvited(
     assert contact.id == world.alice.id and contact.active
     response = await store.get_response_for_contact(contact.id, world.campaign.id)
     assert response.organisation_id == world.org_a.id
+
+
+async def test_find_invitation_by_token(store, world):
+    invitation, token = await store.create_invitation(
+        world.org_a.id, world.campaign.id, actor="coordinator:test"
+    )
+    found = await store.find_invitation(token)
+    assert found is not None and found.id == invitation.id
+    assert found.campaign_id == world.campaign.id
+    assert await store.find_invitation(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert await store.find_invitation("not a token!") is None

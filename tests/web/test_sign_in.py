@@ -164,3 +164,21 @@ async def test_foreign_token_pages(webchat, monkeypatch):
 
         monkeypatch.setattr(webchat.store, "redeem_invitation", refuse)
         await _expect_page(client, webchat.token("ngo"), 409, situation, "kk", "kk")
+
+
+async def test_the_link_opens_its_own_campaign_when_two_are_open(webchat):
+    """An older campaign's link answers the older campaign, not the newest open one."""
+    newer = await webchat.store.create_campaign(
+        title="newer",
+        period_start=webchat.campaign.period_start,
+        period_end=webchat.campaign.period_end,
+        questionnaire_version="2024.1",
+        requested_on=webchat.campaign.requested_on + timedelta(days=30),
+        actor="coordinator:test",
+    )
+    await webchat.store.set_campaign_status(newer.id, "open", actor="coordinator:test")
+    client = await webchat.new_client()
+    await webchat.sign_in(client, "ngo")
+    (contact,) = await webchat.store.list_contacts(webchat.orgs["ngo"].organisation.id)
+    state = await webchat.store.get_dialog_state(contact.id)
+    assert state.state["campaign_id"] == webchat.campaign.id != newer.id

@@ -140,13 +140,16 @@ def local_now() -> datetime:
 
 
 def deadline_kind(deadline: date, today: date, days: Sequence[int]) -> str | None:
-    """``d-N`` when the deadline is N (one of ``days``) days away, ``overdue`` after it."""
+    """The reminder due now: ``d-N`` from N days before the deadline, ``overdue`` after it.
+
+    Each ``d-N`` covers the days until the next, shorter one begins, so a reminder missed
+    while the bot was down goes out on the next run (once: the log remembers it).
+    """
     left = (deadline - today).days
     if left < 0:
         return OVERDUE
-    if left in days:
-        return f"d-{left}"
-    return None
+    milestone = min((n for n in days if n >= left), default=None)
+    return None if milestone is None else f"d-{milestone}"
 
 
 def _date(d: date) -> str:

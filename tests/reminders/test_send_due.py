@@ -180,7 +180,8 @@ async def test_a_failed_send_is_recorded_and_retried_next_run(
 
 
 async def test_overdue_once_after_the_deadline(world: World) -> None:
-    assert await run(world, DEADLINE) == []  # the deadline day itself: 0 is not in the days
+    # The deadline day itself still belongs to D-1: a missed D-1 goes out then.
+    assert {d.kind for d in await run(world, DEADLINE)} == {"d-1"}
     first = await run(world, DEADLINE + timedelta(days=1))
     assert {d.contact_id for d in first if d.status == "sent"} == {
         world.alice.id,
@@ -188,11 +189,11 @@ async def test_overdue_once_after_the_deadline(world: World) -> None:
         world.eve.id,
     }
     assert {d.kind for d in first} == {"overdue"}
-    (text,) = world.tg.texts(chat_id=ALICE)
+    text = world.tg.texts(chat_id=ALICE)[-1]
     assert "истёк 01.03.2026" in text and "/start" in text
     assert [d.status for d in await run(world, DEADLINE + timedelta(days=1))] == ["skipped"]
     assert [d.status for d in await run(world, DEADLINE + timedelta(days=9))] == ["skipped"]
-    assert len(world.tg.sent()) == 3
+    assert len(world.tg.sent()) == 6, "three D-1 on the deadline day, three overdue, no more"
     assert world.tg.texts(chat_id=DANA) == []
 
 
@@ -238,13 +239,22 @@ async def test_a_returned_response_notifies_its_contacts_once_with_the_reason(
     assert len(texts) == 2 and "Ещё блок 3." in texts[1]
 
 
-async def test_days_not_in_the_list_send_nothing(world: World) -> None:
-    for today in (date(2026, 2, 1), date(2026, 2, 20), date(2026, 2, 27), DEADLINE):
+async def test_before_the_first_reminder_day_nothing_is_sent(world: World) -> None:
+    for today in (date(2026, 2, 1), date(2026, 2, 20), D7 - timedelta(days=1)):
         assert await run(world, today) == [], today
     assert await run(world, D7, days=(3, 1)) == []
     assert await run(world, D7, days=()) == []
     assert world.tg.calls_of("sendMessage") == []
     assert await recorded(world) == []
+
+
+async def test_a_reminder_missed_while_the_bot_was_down_goes_out_once(world: World) -> None:
+    missed = date(2026, 2, 25)  # D-4: the D-7 run never happened
+    first = by_contact(await run(world, missed))
+    assert first[world.alice.id] == ("d-7", "sent")
+    assert [d for d in await run(world, missed) if d.status != "skipped"] == []
+    assert by_contact(await run(world, date(2026, 2, 27)))[world.alice.id] == ("d-3", "sent")
+    assert len(world.tg.texts(chat_id=ALICE)) == 2
 
 
 async def test_only_open_campaigns_and_the_one_asked_for(world: World) -> None:
@@ -276,8 +286,10 @@ async def test_a_sender_crash_mid_run_leaves_a_claim_another_run_takes_over(
 def test_deadline_kind_and_days() -> None:
     assert deadline_kind(DEADLINE, D7, DAYS) == "d-7"
     assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=1), DAYS) == "d-1"
-    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=2), DAYS) is None
-    assert deadline_kind(DEADLINE, DEADLINE, DAYS) is None
+    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=2), DAYS) == "d-3"
+    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=5), DAYS) == "d-7"
+    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=8), DAYS) is None
+    assert deadline_kind(DEADLINE, DEADLINE, DAYS) == "d-1"
     assert deadline_kind(DEADLINE, DEADLINE, (0,)) == "d-0"
     assert deadline_kind(DEADLINE, DEADLINE + timedelta(days=30), DAYS) == "overdue"
     assert parse_days("7,3,1") == (7, 3, 1)

@@ -59,6 +59,16 @@ def contact_actor(contact_id: int | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class CampaignSnapshot:
+    """A campaign's organisations, responses and answers as of one moment (for exports)."""
+
+    campaign: Campaign
+    organisations: list[Organisation]
+    responses: list[Response]
+    answers: dict[int, list[Answer]]
+
+
+@dataclass(frozen=True, slots=True)
 class DialogSnapshot:
     """What a dialog step reads: see :meth:`Store.dialog_snapshot`."""
 

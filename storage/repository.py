@@ -34,7 +34,7 @@ organisation gets :class:`~storage.errors.AccessDenied`.
 from __future__ import annotations
 
 from storage.answers import AnswerStore
-from storage.base import DialogSnapshot, ExportRow, contact_actor, hash_token
+from storage.base import CampaignSnapshot, DialogSnapshot, ExportRow, contact_actor, hash_token
 from storage.campaigns import CampaignStore
 from storage.dialog_states import DialogStateStore
 from storage.invitations import InvitationStore
@@ -43,7 +43,14 @@ from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
 from storage.updates import UpdateStore
 
-__all__ = ["DialogSnapshot", "ExportRow", "Store", "contact_actor", "hash_token"]
+__all__ = [
+    "CampaignSnapshot",
+    "DialogSnapshot",
+    "ExportRow",
+    "Store",
+    "contact_actor",
+    "hash_token",
+]
 
 
 class Store(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import errors
 from storage.base import (
     SUBMITTABLE,
+    CampaignSnapshot,
     DialogSnapshot,
     StoreBase,
     contact_actor,
@@ -100,6 +101,35 @@ class ResponseStore(StoreBase):
         if response is None:
             response = await self.get_or_create_response(organisation.id, campaign_id)
         return DialogSnapshot(campaign, contact, organisation, response, answers)
+
+    async def campaign_snapshot(self, campaign_id: int) -> CampaignSnapshot:
+        """Every organisation, response and answer of a campaign, read as of one moment.
+
+        An export must not mix a response as it was before a correction with answers from
+        after it: the reads share one transaction (repeatable read on PostgreSQL; SQLite
+        transactions are serialisable already).
+        """
+        async with self._tx() as s:
+            if s.bind.dialect.name == "postgresql":
+                await s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            campaign = await self._get(s, Campaign, campaign_id)
+            organisations = list(
+                (await s.scalars(select(Organisation).order_by(Organisation.id))).all()
+            )
+            query = select(Response).where(Response.campaign_id == campaign_id)
+            responses = list((await s.scalars(query.order_by(Response.organisation_id))).all())
+            rows = (
+                await s.scalars(
+                    select(Answer)
+                    .join(Response, Answer.response_id == Response.id)
+                    .where(Response.campaign_id == campaign_id)
+                    .order_by(Answer.response_id, Answer.field_code)
+                )
+            ).all()
+        answers: dict[int, list[Answer]] = {r.id: [] for r in responses}
+        for row in rows:
+            answers[row.response_id].append(row)
+        return CampaignSnapshot(campaign, organisations, responses, answers)
 
     async def list_responses(
         self, campaign_id: int, *, status: str | None = None

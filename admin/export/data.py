@@ -112,12 +112,12 @@ async def load(
 
     Raises :class:`storage.errors.NotFound` for an unknown campaign.
     """
-    campaign = await store.get_campaign(campaign_id)
-    organisations = {o.id: o for o in await store.list_organisations()}
-    responses = {r.organisation_id: r for r in await store.list_responses(campaign_id)}
+    snapshot = await store.campaign_snapshot(campaign_id)
+    campaign = snapshot.campaign
+    responses = {r.organisation_id: r for r in snapshot.responses}
     sheets: list[Sheet] = []
-    for org_id, org in sorted(organisations.items()):
-        response = responses.get(org_id)
+    for org in snapshot.organisations:
+        response = responses.get(org.id)
         if response is None and not include_not_started:
             continue
         if only_submitted and (response is None or response.status != "submitted"):
@@ -132,7 +132,7 @@ async def load(
         if response is not None:
             sheet.status = response.status
             sheet.response_id = response.id
-            for a in await store.list_answers(response.id):
+            for a in snapshot.answers[response.id]:
                 sheet.answers[a.field_code] = Stored(
                     value=a.value,
                     no_data_reason=a.no_data_reason if a.status == "no_data" else None,

@@ -124,7 +124,8 @@ async def start_telegram(
         return None
     try:
         bot = await _maybe_await(tg.create_bot(settings))
-        dispatcher = await _maybe_await(tg.build_dispatcher(service, store))
+        form = f"{settings.public_url.rstrip('/')}/tg"
+        dispatcher = await _maybe_await(tg.build_dispatcher(service, store, form_url=form))
         telegram = Telegram(bot, dispatcher)
         telegram.tasks.append(_background(tg.set_commands(bot), "setting the bot's commands"))
         if settings.webhook_path:

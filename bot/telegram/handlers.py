@@ -16,12 +16,12 @@ from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import CallbackQuery, ErrorEvent, Message, User
+from aiogram.types import CallbackQuery, ErrorEvent, MenuButtonWebApp, Message, User, WebAppInfo
 
 from bot.telegram import texts
 from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
 from dialogs.contract import Input, Reply
-from dialogs.i18n import normalise
+from dialogs.i18n import normalise, translator
 from dialogs.service import DialogService
 from storage import errors
 from storage.models import Contact
@@ -148,7 +148,12 @@ INVITATION_ERRORS: dict[type[errors.InvitationError], str] = {
 
 
 async def start_with_token(
-    message: Message, command: CommandObject, bot: Bot, service: DialogService, store: Store
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    service: DialogService,
+    store: Store,
+    form_url: str | None,
 ) -> None:
     user, chat_id = message.from_user, message.chat.id
     assert user is not None
@@ -176,9 +181,12 @@ async def start_with_token(
         await _say(bot, chat_id, user.language_code, texts.SOMETHING_WRONG)
         return
     await _show(bot, chat_id, replies)
+    await _offer_form(bot, chat_id, await service.language(contact.id), form_url)
 
 
-async def start(message: Message, bot: Bot, service: DialogService, store: Store) -> None:
+async def start(
+    message: Message, bot: Bot, service: DialogService, store: Store, form_url: str | None
+) -> None:
     """A known person continues where they were; anyone else learns how to join."""
     user, chat_id = message.from_user, message.chat.id
     assert user is not None
@@ -194,6 +202,21 @@ async def start(message: Message, bot: Bot, service: DialogService, store: Store
         await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)
         return
     await _show(bot, chat_id, replies)
+    await _offer_form(bot, chat_id, await service.language(contact.id), form_url)
+
+
+async def _offer_form(bot: Bot, chat_id: int, lang: str, form_url: str | None) -> None:
+    """The chat's menu button opens the same questionnaire as a form (Telegram Mini App).
+
+    Telegram opens Mini Apps over https only, so without an https ``form_url`` the chat
+    keeps its ordinary command menu.
+    """
+    if not form_url or not form_url.startswith("https://"):
+        return
+    button = MenuButtonWebApp(
+        text=translator(lang)(texts.OPEN_FORM), web_app=WebAppInfo(url=form_url)
+    )
+    await quietly(bot.set_chat_menu_button(chat_id=chat_id, menu_button=button), "menu button")
 
 
 # --- the dialog -------------------------------------------------------------------------------

@@ -46,17 +46,21 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(service: DialogService, store: Store) -> Dispatcher:
+def build_dispatcher(
+    service: DialogService, store: Store, *, form_url: str | None = None
+) -> Dispatcher:
     """The Dispatcher with every router; state lives in the database, not in aiogram's FSM.
 
     Updates of one person are handled one after another (``SimpleEventIsolation`` locks
     per chat and user), and each ``update_id`` at most once (:class:`ProcessedUpdates`).
+    ``form_url`` (https) is the web chat's Mini App page, offered as each chat's menu button.
     """
     dispatcher = Dispatcher(
         events_isolation=SimpleEventIsolation(),
         name="saualnama-telegram",
         service=service,
         store=store,
+        form_url=form_url,
     )
     dispatcher.update.outer_middleware(ProcessedUpdates(store))
     dispatcher.include_routers(*handlers.build_routers())

@@ -73,3 +73,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 def text(lang: str | None, msgid: str) -> str:
     """``msgid`` in ``lang`` (a Telegram ``language_code`` or a stored language)."""
     return i18n.gettext(i18n.normalise(lang), msgid)
+
+
+#: The chat's menu button that opens the questionnaire as a form (Mini App).
+OPEN_FORM = N_("Открыть форму")

@@ -78,13 +78,15 @@ class Harness:
     proc: BotProcess | None = None
 
     async def start_bot(
-        self, service_factory: Callable[[Store], DialogService] = DialogService
+        self,
+        service_factory: Callable[[Store], DialogService] = DialogService,
+        form_url: str | None = None,
     ) -> BotProcess:
         settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=self.tg.url)
         store = Store.from_url(self.db_url)
         service = service_factory(store)
         bot = create_bot(settings)
-        dispatcher = build_dispatcher(service, store)
+        dispatcher = build_dispatcher(service, store, form_url=form_url)
         polls = self.tg.polls
         task = asyncio.create_task(
             run_polling(bot, dispatcher, handle_signals=False, polling_timeout=10)

@@ -36,6 +36,7 @@ BOT_USER = {
 }
 JSON_PARAMS = {
     "reply_markup",
+    "menu_button",
     "commands",
     "scope",
     "allowed_updates",
@@ -322,6 +323,13 @@ class FakeTelegram:
         return True
 
     async def _api_setWebhook(self, params: dict, request: web.Request) -> bool:
+        return True
+
+    async def _api_setChatMenuButton(self, params: dict, request: web.Request) -> bool:
+        button = params.get("menu_button") or {}
+        url = (button.get("web_app") or {}).get("url", "")
+        if button.get("type") == "web_app" and not url.startswith("https://"):
+            raise BadRequest("WEB_APP_URL_INVALID")
         return True
 
     async def _api_setMyCommands(self, params: dict, request: web.Request) -> bool:

@@ -142,3 +142,22 @@ async def test_deactivated_person_is_told_so(running: Harness):
         replies = await p.send(Input.text(text))
         assert "доступ к анкете отключён" in replies[0].text
     assert await h.stored("ngo") == before
+
+
+async def test_joining_offers_the_form_as_the_chat_menu_button(harness: Harness):
+    h = harness
+    await h.start_bot(form_url="https://saualnama.example.kz/tg")
+    p = person(h, "ngo", user_id=7350, lang="kk")
+    await p.join()
+    (call,) = h.tg.calls_of("setChatMenuButton")
+    assert call.params["chat_id"] == 7350
+    menu = call.params["menu_button"]
+    assert menu["type"] == "web_app"
+    assert menu["web_app"]["url"] == "https://saualnama.example.kz/tg"
+    assert menu["text"] == "Форманы ашу"
+
+
+async def test_no_menu_button_without_https(running: Harness):
+    p = person(running, "ngo", user_id=7351)
+    await p.join()
+    assert running.tg.calls_of("setChatMenuButton") == []

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import inspect
 import logging
 import signal
 import sys
@@ -101,10 +100,6 @@ async def seed_demo_campaign(store: Store, settings: Settings) -> list[str]:
     return lines
 
 
-async def _maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
-
-
 async def start_telegram(
     settings: Settings, service: DialogService, store: Store, app: web.Application
 ) -> Telegram | None:
@@ -123,24 +118,20 @@ async def start_telegram(
         log.warning("BOT_TOKEN is set but the Telegram channel is unavailable (%s): web only", exc)
         return None
     try:
-        bot = await _maybe_await(tg.create_bot(settings))
+        bot = tg.create_bot(settings)
         form = f"{settings.public_url.rstrip('/')}/tg"
-        dispatcher = await _maybe_await(tg.build_dispatcher(service, store, form_url=form))
+        dispatcher = tg.build_dispatcher(service, store, form_url=form)
         telegram = Telegram(bot, dispatcher)
         telegram.tasks.append(_background(tg.set_commands(bot), "setting the bot's commands"))
         if settings.webhook_path:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            await _maybe_await(
-                tg.setup_webhook(app, bot, dispatcher, settings.webhook_path, secret)
-            )
+            tg.setup_webhook(app, bot, dispatcher, settings.webhook_path, secret)
             telegram.mode = "webhook"
             log.info("Telegram: webhook at %s", settings.webhook_path)
             return telegram
-        kwargs: dict[str, Any] = {}
-        if "handle_signals" in inspect.signature(tg.run_polling).parameters:
-            kwargs["handle_signals"] = False  # this process's own handlers stop everything
+        # This process's own signal handlers stop everything, polling included.
         telegram.polling = asyncio.create_task(
-            _maybe_await(tg.run_polling(bot, dispatcher, **kwargs))
+            tg.run_polling(bot, dispatcher, handle_signals=False)
         )
         telegram.polling.add_done_callback(_report_polling_end)
         log.info("Telegram: long polling")
@@ -164,7 +155,7 @@ async def register_webhook(settings: Settings, telegram: Telegram) -> None:
 def _background(work: Any, what: str) -> asyncio.Task:
     async def run() -> None:
         try:
-            await _maybe_await(work)
+            await work
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -229,7 +220,7 @@ async def stop(runtime: Runtime) -> None:
         session = getattr(tg.bot, "session", None)
         if session is not None:
             try:
-                await _maybe_await(session.close())
+                await session.close()
             except Exception:
                 log.exception("closing the bot session failed")
     if runtime.runner is not None:

@@ -15,6 +15,7 @@ from storage.models import Campaign, Organisation
 from storage.repository import Store
 
 DEMO_ACTOR = "coordinator:demo"
+DEMO_PREFIX = "Демо: "
 
 
 @dataclass
@@ -28,27 +29,40 @@ class DemoOrganisation:
 async def seed_demo(
     store: Store, today: date | None = None
 ) -> tuple[Campaign, list[DemoOrganisation]]:
-    """Create an open campaign for last year and one invited organisation per subject kind."""
+    """An open campaign for last year and one invited organisation per subject kind.
+
+    Run again on the same database, it keeps the demo campaign, its organisations and
+    their answers, and only makes fresh invitations (tokens are shown once, so the old
+    links cannot be printed again).
+    """
     q = default()
     today = today or date.today()
     year = today.year - 1
-    campaign = await store.create_campaign(
-        title=f"Demo {year}",
-        period_start=date(year, 1, 1),
-        period_end=date(year, 12, 31),
-        questionnaire_version=q.version,
-        requested_on=today,
-        actor=DEMO_ACTOR,
-    )
-    await store.set_campaign_status(campaign.id, "open", actor=DEMO_ACTOR)
+    title = f"Demo {year}"
+    campaign = next((c for c in await store.list_campaigns() if c.title == title), None)
+    if campaign is None:
+        campaign = await store.create_campaign(
+            title=title,
+            period_start=date(year, 1, 1),
+            period_end=date(year, 12, 31),
+            questionnaire_version=q.version,
+            requested_on=today,
+            actor=DEMO_ACTOR,
+        )
+    if campaign.status != "open":
+        campaign = await store.set_campaign_status(campaign.id, "open", actor=DEMO_ACTOR)
+    existing = {
+        o.subject_kind: o
+        for o in await store.list_organisations()
+        if o.name_ru.startswith(DEMO_PREFIX)
+    }
     made = []
     for kind in q.subject_kinds:
-        blocks = [b.number for b in q.blocks_for(kind.code)]
-        org = await store.create_organisation(
-            name_ru=f"Демо: {kind.label}"[:500],
-            name_kk=f"Демо: {i18n.gettext('kk', kind.label)}"[:500],
+        org = existing.get(kind.code) or await store.create_organisation(
+            name_ru=f"{DEMO_PREFIX}{kind.label}"[:500],
+            name_kk=f"{DEMO_PREFIX}{i18n.gettext('kk', kind.label)}"[:500],
             subject_kind=kind.code,
-            blocks=blocks,
+            blocks=[b.number for b in q.blocks_for(kind.code)],
         )
         _, token = await store.create_invitation(org.id, campaign.id, actor=DEMO_ACTOR, max_uses=50)
         made.append(DemoOrganisation(org, token))

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     sign_in_attempts_per_minute: int = Field(
         10, description="Invitation sign-in attempts allowed per address per minute"
     )
+    trusted_proxies: str = Field(
+        "", description="Addresses of our reverse proxies, whose X-Forwarded-For is believed"
+    )
     reminder_days: str = Field(
         "7,3,1", description="Days before the deadline on which reminders go out"
     )

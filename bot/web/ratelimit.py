@@ -1,10 +1,10 @@
-"""A sliding-window limit on attempts per key (the client address)."""
+"""A sliding-window limit on attempts per key, and the client address it is keyed on."""
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 
 class SlidingWindowLimiter:
@@ -49,3 +49,19 @@ class SlidingWindowLimiter:
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, h in self._hits.items() if not h or now - h[-1] >= self.window]:
             del self._hits[key]
+
+
+def client_address(remote: str | None, forwarded_for: str | None, trusted: Collection[str]) -> str:
+    """The address to limit: the peer, or, behind a trusted proxy, whom it forwarded for.
+
+    ``X-Forwarded-For`` is only believed when the peer is one of our own proxies (anyone
+    else could send it to dodge the limit); its rightmost address that is not a trusted
+    proxy is the client.
+    """
+    address = remote or "unknown"
+    if address not in trusted or not forwarded_for:
+        return address
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if hop not in trusted:
+            return hop
+    return address

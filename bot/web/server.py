@@ -34,7 +34,7 @@ from yarl import URL
 from bot.settings import Settings
 from bot.web import pages
 from bot.web.miniapp import InvalidInitData, validate_init_data
-from bot.web.ratelimit import SlidingWindowLimiter
+from bot.web.ratelimit import SlidingWindowLimiter, client_address
 from bot.web.sessions import ABSOLUTE_TTL, Session, SessionStore
 from bot.web.texts import negotiate, page_text, ui_labels
 from dialogs import i18n
@@ -89,6 +89,9 @@ class WebChat:
         self.store = store
         self.sessions = sessions or SessionStore()
         self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
+        self.trusted_proxies = frozenset(
+            a.strip() for a in settings.trusted_proxies.split(",") if a.strip()
+        )
         self.public = URL(settings.public_url)
         self.secure = self.public.scheme == "https"
 
@@ -169,12 +172,17 @@ class WebChat:
             raise web.HTTPSeeOther("/chat")
         return self._page(self._lang(request), "home", 200)
 
+    def _client(self, request: web.Request) -> str:
+        return client_address(
+            request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies
+        )
+
     async def invite(self, request: web.Request) -> web.StreamResponse:
         """Redeem the invitation for this browser, open a session, and leave the token's URL."""
         lang = self._lang(request)
         if _PREVIEW_BOTS.search(request.headers.get("User-Agent", "")):
             return self._page(lang, "preview", 200)
-        address = request.remote or "unknown"
+        address = self._client(request)
         if not self.limiter.allow(address):
             log.warning("sign-in rate limit hit by %s", address)
             retry = str(self.limiter.retry_after(address))
@@ -295,7 +303,7 @@ class WebChat:
         token = self.settings.bot_token.get_secret_value() if self.settings.bot_token else ""
         if not token:
             raise _json_error(404, page_text(lang, "not_found")[1], "no_bot")
-        address = request.remote or "unknown"
+        address = self._client(request)
         if not self.limiter.allow(address):
             raise _json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
         body = await read_json(request)

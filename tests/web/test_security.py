@@ -101,3 +101,14 @@ def test_accept_language_negotiation():
     assert negotiate("en-US") == "en"
     assert negotiate("fr, kk;q=0") == "ru"
     assert negotiate("garbage;;q=x,,") == "ru"
+
+
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy():
+    from bot.web.ratelimit import client_address
+
+    trusted = {"10.0.0.2"}
+    assert client_address("203.0.113.9", "198.51.100.1", trusted) == "203.0.113.9"
+    assert client_address("10.0.0.2", "198.51.100.1", trusted) == "198.51.100.1"
+    assert client_address("10.0.0.2", "1.1.1.1, 198.51.100.1, 10.0.0.2", trusted) == "198.51.100.1"
+    assert client_address("10.0.0.2", None, trusted) == "10.0.0.2"
+    assert client_address(None, None, trusted) == "unknown"

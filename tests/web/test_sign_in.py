@@ -182,3 +182,12 @@ async def test_the_link_opens_its_own_campaign_when_two_are_open(webchat):
     (contact,) = await webchat.store.list_contacts(webchat.orgs["ngo"].organisation.id)
     state = await webchat.store.get_dialog_state(contact.id)
     assert state.state["campaign_id"] == webchat.campaign.id != newer.id
+
+
+async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(webchat):
+    client = await webchat.new_client(sign_in_attempts_per_minute=2, trusted_proxies="127.0.0.1")
+    one, two = {"X-Forwarded-For": "198.51.100.1"}, {"X-Forwarded-For": "198.51.100.2"}
+    for _ in range(2):
+        assert (await client.get("/i/" + "y" * 43, headers=one)).status == 404
+    assert (await client.get("/i/" + "y" * 43, headers=one)).status == 429
+    assert (await client.get("/i/" + "y" * 43, headers=two)).status == 404

@@ -393,3 +393,25 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(20))
     update_id: Mapped[int] = mapped_column(BigInteger)
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WebSession(Base):
+    """A browser signed in to the web chat.
+
+    The cookie holds a random session id; only its SHA-256 is stored (``id``), so a
+    leaked database does not leak usable sessions.  A session ends ``idle_expires_at``
+    (moved forward while it is used) or ``expires_at`` (fixed), whichever comes first.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    csrf: Mapped[str] = mapped_column(String(64))
+    via: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    idle_expires_at: Mapped[datetime] = mapped_column(index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

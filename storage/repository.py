@@ -42,6 +42,7 @@ from storage.organisations import OrganisationStore
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
 from storage.updates import UpdateStore
+from storage.web_sessions import WebSessionStore
 
 __all__ = [
     "CampaignSnapshot",
@@ -62,5 +63,6 @@ class Store(
     DialogStateStore,
     ReminderStore,
     UpdateStore,
+    WebSessionStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

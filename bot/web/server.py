@@ -87,7 +87,7 @@ class WebChat:
         self.settings = settings
         self.service = service
         self.store = store
-        self.sessions = sessions or SessionStore()
+        self.sessions = sessions or SessionStore(store)
         self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
         self.trusted_proxies = frozenset(
             a.strip() for a in settings.trusted_proxies.split(",") if a.strip()
@@ -115,19 +115,19 @@ class WebChat:
         response.set_cookie(
             SESSION_COOKIE,
             session.id,
-            max_age=int(ABSOLUTE_TTL),
+            max_age=int(ABSOLUTE_TTL.total_seconds()),
             path="/",
             httponly=True,
             secure=self.secure,
             samesite="None" if third_party else "Lax",
         )
 
-    def _session(self, request: web.Request) -> Session | None:
-        return self.sessions.get(request.cookies.get(SESSION_COOKIE))
+    async def _session(self, request: web.Request) -> Session | None:
+        return await self.sessions.get(request.cookies.get(SESSION_COOKIE))
 
-    def _api_session(self, request: web.Request) -> Session:
+    async def _api_session(self, request: web.Request) -> Session:
         """The request's session, its CSRF token checked; raises a JSON 401/403 otherwise."""
-        session = self._session(request)
+        session = await self._session(request)
         if session is None:
             raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session")
         if not session.csrf_matches(request.headers.get(CSRF_HEADER)):
@@ -162,13 +162,13 @@ class WebChat:
             replies = await work
             return await self._payload(session, replies)
         except (errors.AccessDenied, errors.NotFound):
-            self.sessions.drop_contact(session.contact_id)
+            await self.sessions.drop_contact(session.contact_id)
             raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
 
     # --- pages --------------------------------------------------------------------------
 
     async def home(self, request: web.Request) -> web.StreamResponse:
-        if self._session(request) is not None:
+        if await self._session(request) is not None:
             raise web.HTTPSeeOther("/chat")
         return self._page(self._lang(request), "home", 200)
 
@@ -202,8 +202,8 @@ class WebChat:
             situation, status = _INVITE_STATUS.get(type(exc), ("invalid", 404))
             log.info("invitation refused for %s: %s", address, type(exc).__name__)
             return self._page(lang, situation, status)
-        self.sessions.drop(request.cookies.get(SESSION_COOKIE))
-        session = self.sessions.create(contact.id, via="invite")
+        await self.sessions.drop(request.cookies.get(SESSION_COOKIE))
+        session = await self.sessions.create(contact.id, via="invite")
         response = web.Response(status=303, headers={"Location": "/chat"})
         self._set_session_cookie(response, session)
         response.set_cookie(
@@ -227,17 +227,17 @@ class WebChat:
         return contact
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
-        session = self._session(request)
+        session = await self._session(request)
         if session is None:
             return self._page(self._lang(request), "no_session", 401)
         try:
             contact = await self.store.get_contact(session.contact_id)
             org = await self.store.get_organisation(contact.organisation_id)
         except errors.NotFound:
-            self.sessions.drop(session.id)
+            await self.sessions.drop(session.id)
             return self._page(self._lang(request), "no_session", 401)
         if not contact.active:
-            self.sessions.drop_contact(contact.id)
+            await self.sessions.drop_contact(contact.id)
             return self._page(self._lang(request), "no_session", 401)
         lang = i18n.normalise(contact.language)
         name = org.name_kk if lang == "kk" and org.name_kk else org.name_ru
@@ -251,7 +251,7 @@ class WebChat:
     # --- API ----------------------------------------------------------------------------
 
     async def state(self, request: web.Request) -> web.StreamResponse:
-        session = self._api_session(request)
+        session = await self._api_session(request)
         return await self._run(
             request,
             session,
@@ -259,7 +259,7 @@ class WebChat:
         )
 
     async def input(self, request: web.Request) -> web.StreamResponse:
-        session = self._api_session(request)
+        session = await self._api_session(request)
         body = await read_json(request)
         kind, value = body.get("kind"), body.get("value")
         if kind not in ("text", "button", "command") or not isinstance(value, str):
@@ -276,7 +276,7 @@ class WebChat:
 
     async def language(self, request: web.Request) -> web.StreamResponse:
         """Switch language in one call: the engine's language question, answered at once."""
-        session = self._api_session(request)
+        session = await self._api_session(request)
         body = await read_json(request)
         lang = body.get("lang")
         if lang not in i18n.LANGUAGES:
@@ -318,8 +318,8 @@ class WebChat:
         contact = await self.store.find_contact(telegram_user_id=data["user_id"])
         if contact is None or not contact.active:
             raise _json_error(403, page_text(lang, "not_linked")[1], "not_linked")
-        self.sessions.drop(request.cookies.get(SESSION_COOKIE))
-        session = self.sessions.create(contact.id, via="telegram")
+        await self.sessions.drop(request.cookies.get(SESSION_COOKIE))
+        session = await self.sessions.create(contact.id, via="telegram")
         lang = i18n.normalise(contact.language)
         response = web.json_response(
             {"csrf": session.csrf, "lang": lang, "ui": ui_labels(lang)}, dumps=_dumps
@@ -328,8 +328,8 @@ class WebChat:
         return response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
-        session = self._api_session(request)
-        self.sessions.drop(session.id)
+        session = await self._api_session(request)
+        await self.sessions.drop(session.id)
         response = web.json_response({"ok": True})
         response.del_cookie(SESSION_COOKIE, path="/")
         return response

@@ -27,6 +27,7 @@ EXPECTED_TABLES = {
     "dialog_states",
     "reminder_deliveries",
     "processed_updates",
+    "web_sessions",
 }
 
 

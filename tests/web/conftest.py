@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from admin.demo import DemoOrganisation, seed_demo
 from bot.settings import Settings
 from bot.web import WEBCHAT_KEY, WebChat, create_web_app
 from dialogs.service import DialogService
 from storage.db import upgrade
-from storage.models import Campaign
+from storage.models import Campaign, WebSession
 from storage.repository import Store
 
 BOT_TOKEN = "123456:TEST-token-for-mini-app-validation"
@@ -62,6 +63,11 @@ class Web:
         marker = 'name="csrf-token" content="'
         start = html.index(marker) + len(marker)
         return html[start : html.index('"', start)]
+
+    async def web_sessions(self) -> list[WebSession]:
+        """Every stored web session row (keyed by the SHA-256 of the cookie's id)."""
+        async with self.store.sessions() as s:
+            return list((await s.scalars(select(WebSession))).all())
 
     async def response_id(self, kind: str) -> int:
         org = self.orgs[kind].organisation
@@ -111,6 +117,12 @@ async def webchat(tmp_path) -> AsyncIterator[Web]:
         for client in clients:
             await client.close()
         await store.close()
+
+
+def session_cookie(client: TestClient) -> str | None:
+    """The raw session id in the browser's cookie jar."""
+    morsel = client.session.cookie_jar.filter_cookies(client.make_url("/")).get("saualnama_session")
+    return None if morsel is None else morsel.value
 
 
 async def another_browser(env: Web, client: TestClient) -> TestClient:

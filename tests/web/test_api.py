@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.web import create_web_app
 from dialogs import i18n
-from tests.web.conftest import another_browser, post
+from dialogs.service import DialogService
+from storage.repository import Store
+from tests.web.conftest import another_browser, post, session_cookie
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -92,15 +95,9 @@ def test_page_script_never_uses_html_sinks():
 async def test_csrf_refused_without_or_with_wrong_token_and_nothing_stored(webchat):
     client = await webchat.new_client()
     csrf, body = await begin(webchat, client, "tourism_ministry")
-    before_state = await webchat.store.get_dialog_state(
-        webchat.chat(client)
-        .sessions._sessions[
-            client.session.cookie_jar.filter_cookies(client.make_url("/"))[
-                "saualnama_session"
-            ].value
-        ]
-        .contact_id
-    )
+    session = await webchat.chat(client).sessions.get(session_cookie(client))
+    assert session is not None
+    before_state = await webchat.store.get_dialog_state(session.contact_id)
     no = {"kind": "button", "value": button(body, "no")}
     for token in (None, "", "wrong", csrf[:-1] + ("A" if csrf[-1] != "A" else "B")):
         resp = await post(client, "/api/input", no, token)
@@ -177,7 +174,7 @@ async def test_language_switch_in_one_call(webchat):
     assert body["ui"]["menu"] == i18n.gettext("kk", "Меню")
     said = i18n.gettext("kk", "Язык: {name}.").format(name="Қазақша")
     assert body["replies"][0]["text"].startswith(said)
-    session_contacts = {s.contact_id for s in webchat.chat(client).sessions._sessions.values()}
+    session_contacts = {s.contact_id for s in await webchat.web_sessions()}
     (contact_id,) = session_contacts
     assert (await webchat.store.get_contact(contact_id)).language == "kk"
     bad = await post(client, "/api/language", {"lang": "de"}, csrf)
@@ -219,8 +216,37 @@ async def test_bad_inputs_are_refused(webchat):
 async def test_deactivated_contact_loses_the_session(webchat):
     client = await webchat.new_client()
     csrf, _ = await begin(webchat, client, "tourism_ministry")
-    (session,) = webchat.chat(client).sessions._sessions.values()
+    (session,) = await webchat.web_sessions()
     await webchat.store.set_contact_active(session.contact_id, False, actor="test")
     resp = await post(client, "/api/input", {"kind": "text", "value": "hello"}, csrf)
     assert resp.status == 401
+    assert await webchat.web_sessions() == []  # dropped from the database, not only refused
     assert (await client.get("/chat")).status == 401
+
+
+async def test_a_session_survives_a_restart(webchat):
+    client = await webchat.new_client()
+    csrf, _ = await begin(webchat, client, "tourism_ministry")
+    cookie = session_cookie(client)
+    assert cookie
+    (row,) = await webchat.web_sessions()
+    assert row.id != cookie and cookie not in (row.id, row.csrf)  # only its hash is stored
+    # A new process: a new app, store and service over the same database.
+    store = Store.from_url(webchat.url)
+    try:
+        restarted = await webchat.new_client(
+            create_web_app(webchat.settings, DialogService(store), store)
+        )
+        restarted.session.cookie_jar.update_cookies({"saualnama_session": cookie})
+        page = await restarted.get("/chat")
+        assert page.status == 200
+        assert f'name="csrf-token" content="{csrf}"' in await page.text()
+        state = await restarted.get("/api/state", headers={"X-CSRF-Token": csrf})
+        assert state.status == 200
+        assert (await restarted.get("/api/state", headers={"X-CSRF-Token": "x"})).status == 403
+        # Logging out in one process ends the session in the other.
+        assert (await post(restarted, "/api/logout", {}, csrf)).status == 200
+        assert (await client.get("/api/state", headers={"X-CSRF-Token": csrf})).status == 401
+        assert await webchat.web_sessions() == []
+    finally:
+        await store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot.web.ratelimit import SlidingWindowLimiter
 from bot.web.server import CSP
 from bot.web.sessions import SessionStore
@@ -58,27 +60,57 @@ async def test_static_files_do_not_escape_their_folder(webchat):
         assert resp.status in (403, 404), path
 
 
-def test_sessions_expire_and_ids_are_long_and_random():
-    now = [1000.0]
-    store = SessionStore(idle_ttl=60, absolute_ttl=300, clock=lambda: now[0])
-    a, b = store.create(1), store.create(2)
+async def test_sessions_expire_and_ids_are_long_and_random(webchat):
+    org = webchat.orgs["tourism_ministry"].organisation
+    ids = [
+        (await webchat.store.create_contact(org.id, web_login=f"web:{i}", actor="test")).id
+        for i in range(4)
+    ]
+    now = [datetime(2026, 2, 1, 9, 0, tzinfo=UTC)]
+    store = SessionStore(
+        webchat.store,
+        idle_ttl=timedelta(seconds=120),
+        absolute_ttl=timedelta(seconds=600),
+        clock=lambda: now[0],
+    )
+
+    def tick(seconds: float) -> None:
+        now[0] += timedelta(seconds=seconds)
+
+    a, b = await store.create(ids[0]), await store.create(ids[1])
     assert a.id != b.id and a.csrf != b.csrf and len(a.id) >= 43 and len(a.csrf) >= 43
-    assert store.get(a.id) is a
-    now[0] += 59
-    assert store.get(a.id) is a  # idle timer restarted
-    now[0] += 61
-    assert store.get(a.id) is None and store.get(b.id) is None
-    c = store.create(3)
+    assert await store.get(a.id) == a
+    tick(119)
+    assert await store.get(a.id) == a  # idle timer restarted
+    tick(121)
+    assert await store.get(a.id) is None and await store.get(b.id) is None
+    c = await store.create(ids[2])
     for _ in range(5):
-        now[0] += 50
-        assert store.get(c.id) is c
-    now[0] += 51
-    assert store.get(c.id) is None  # absolute expiry
-    assert store.get(None) is None and store.get("nope") is None
-    d = store.create(4)
+        tick(100)
+        assert await store.get(c.id) == c
+    tick(101)
+    assert await store.get(c.id) is None  # absolute expiry
+    assert await store.get(None) is None and await store.get("nope") is None
+    d = await store.create(ids[3])
     assert d.csrf_matches(d.csrf) and not d.csrf_matches("") and not d.csrf_matches(None)
-    store.drop_contact(4)
-    assert store.get(d.id) is None
+    assert not d.csrf_matches(d.csrf[:-1]) and not d.csrf_matches(a.csrf)
+    await store.drop_contact(ids[3])
+    assert await store.get(d.id) is None
+
+
+async def test_sessions_beyond_the_cap_push_out_the_least_recently_seen(webchat):
+    org = webchat.orgs["tourism_ministry"].organisation
+    contact = await webchat.store.create_contact(org.id, web_login="web:c", actor="test")
+    now = [datetime(2026, 2, 1, 9, 0, tzinfo=UTC)]
+    store = SessionStore(webchat.store, max_sessions=2, clock=lambda: now[0])
+    first = await store.create(contact.id)
+    now[0] += timedelta(minutes=5)
+    second = await store.create(contact.id)
+    now[0] += timedelta(minutes=5)
+    assert await store.get(first.id) == first  # seen: now the second is the oldest
+    third = await store.create(contact.id)
+    assert await store.get(second.id) is None
+    assert await store.get(first.id) == first and await store.get(third.id) == third
 
 
 def test_sliding_window_limiter():

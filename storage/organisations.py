@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
 from storage.base import (
@@ -16,6 +17,7 @@ from storage.models import (
     Contact,
     Language,
     Organisation,
+    WebSession,
 )
 
 
@@ -168,9 +170,16 @@ class OrganisationStore(StoreBase):
         async with self._tx() as s:
             contact = await self._get(s, Contact, contact_id, lock=True)
             contact.active = active
+            if not active:
+                await self._end_web_sessions(s, contact_id)
             action = "contact.activated" if active else "contact.deactivated"
             self._audit(s, actor, action, "contact", contact_id)
         return contact
+
+    @staticmethod
+    async def _end_web_sessions(session: AsyncSession, contact_id: int) -> None:
+        """A contact who may no longer answer is signed out of every browser at once."""
+        await session.execute(delete(WebSession).where(WebSession.contact_id == contact_id))
 
     async def release_contact(self, contact_id: int, *, actor: str) -> Contact:
         """Deactivate a contact and free its Telegram account / web login for another binding.
@@ -186,5 +195,6 @@ class OrganisationStore(StoreBase):
             contact.active = False
             contact.telegram_user_id = None
             contact.web_login = None
+            await self._end_web_sessions(s, contact_id)
             self._audit(s, actor, "contact.released", "contact", contact_id, **released)
         return contact

@@ -134,3 +134,13 @@ async def test_deleting_a_contact_deletes_its_sessions(store: Store, world) -> N
         await s.delete(await s.get(type(world.alice), world.alice.id))
     assert await store.get_web_session(raw, now=T0) is None
     assert row.contact_id == world.alice.id
+
+
+async def test_deactivating_or_releasing_a_contact_signs_it_out(store: Store, world) -> None:
+    alice_id, _ = await _create(store, world.alice.id)
+    bob_id, _ = await _create(store, world.bob.id)
+    await store.set_contact_active(world.alice.id, False, actor="coordinator:test")
+    assert await store.get_web_session(alice_id, now=T0) is None
+    await store.release_contact(world.bob.id, actor="coordinator:test")
+    assert await store.get_web_session(bob_id, now=T0) is None
+    assert await _rows(store) == []

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
 from storage.base import (
@@ -28,6 +29,22 @@ class ReminderStore(StoreBase):
 
     # --- reminders -------------------------------------------------------------------------
 
+    @staticmethod
+    async def _delivery(
+        session: AsyncSession, campaign_id: int, contact_id: int, kind: str
+    ) -> ReminderDelivery | None:
+        """The log row of one reminder, locked for this transaction."""
+        query = (
+            select(ReminderDelivery)
+            .where(
+                ReminderDelivery.campaign_id == campaign_id,
+                ReminderDelivery.contact_id == contact_id,
+                ReminderDelivery.kind == kind,
+            )
+            .with_for_update()
+        )
+        return (await session.scalars(query)).one_or_none()
+
     async def record_reminder(
         self,
         campaign_id: int,
@@ -45,16 +62,7 @@ class ReminderStore(StoreBase):
         check_choice("channel", channel, Channel)
         check_choice("status", status, DeliveryStatus)
         async with self._tx() as s:
-            query = (
-                select(ReminderDelivery)
-                .where(
-                    ReminderDelivery.campaign_id == campaign_id,
-                    ReminderDelivery.contact_id == contact_id,
-                    ReminderDelivery.kind == kind,
-                )
-                .with_for_update()
-            )
-            existing = (await s.scalars(query)).one_or_none()
+            existing = await self._delivery(s, campaign_id, contact_id, kind)
             if existing is None:
                 delivery = ReminderDelivery(
                     campaign_id=campaign_id,
@@ -69,7 +77,7 @@ class ReminderStore(StoreBase):
                         s.add(delivery)
                     return True
                 except IntegrityError:
-                    existing = (await s.scalars(query)).one_or_none()
+                    existing = await self._delivery(s, campaign_id, contact_id, kind)
                     if existing is None:
                         raise
             if existing.status == DeliveryStatus.SENT:
@@ -192,16 +200,7 @@ class ReminderStore(StoreBase):
         if status not in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
             raise ValueError(f"status must be 'sent' or 'failed', not {status!r}")
         async with self._tx() as s:
-            query = (
-                select(ReminderDelivery)
-                .where(
-                    ReminderDelivery.campaign_id == campaign_id,
-                    ReminderDelivery.contact_id == contact_id,
-                    ReminderDelivery.kind == kind,
-                )
-                .with_for_update()
-            )
-            delivery = (await s.scalars(query)).one_or_none()
+            delivery = await self._delivery(s, campaign_id, contact_id, kind)
             if delivery is None:
                 raise errors.NotFound("ReminderDelivery", (campaign_id, contact_id, kind))
             if delivery.status == DeliveryStatus.SENT:

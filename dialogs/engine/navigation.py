@@ -5,12 +5,10 @@ from __future__ import annotations
 from dialogs import i18n
 from dialogs.contract import (
     Answer,
-    State,
     Submit,
 )
 from dialogs.engine.turn import Turn, comment_code
 from dialogs.render import format_value, shorten
-from dialogs.schema import Item, Rule
 from dialogs.walk import Walk
 
 
@@ -120,13 +118,8 @@ class Navigation:
                     "  " + _("Комментарий: {text}").format(text=shorten(comment.value, 120))
                 )
             for rule, total, summed in self.violations(answers, item):
-                lines.append("  ⚠ " + self._rule_text_lang(lang, item, rule, total, summed))
+                lines.append("  ⚠ " + self._rule_text(lang, item, rule, total, summed))
         return "\n".join(lines)
-
-    def _rule_text_lang(self, lang: str, item: Item, rule: Rule, total: int, summed: int) -> str:
-        fake = Turn.__new__(Turn)
-        fake.state = State(lang=lang)
-        return self._rule_text(fake, item, rule, total, summed)
 
     def _review(self, t: Turn, number: int) -> None:
         _ = t._

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dialogs.contract import (
-    Answer,
-    Context,
-)
+from dialogs import i18n
+from dialogs.contract import Answer
 from dialogs.engine.turn import COMMENT_MAX, Turn, rule_code
 from dialogs.render import group
 from dialogs.schema import Item, Rule
@@ -18,8 +16,10 @@ class Rules:
 
     # --- consistency rules -----------------------------------------------------------------
 
-    def _number(self, t: Turn, item: Item, key: str) -> int | None:
-        answer = t.ctx.answers.get(f"{item.code}.{key}")
+    @staticmethod
+    def _number(answers: dict[str, Answer], item: Item, key: str) -> int | None:
+        """A field's number for the rules: a count, or a breakdown's sum; None if unknown."""
+        answer = answers.get(f"{item.code}.{key}")
         if answer is None or answer.is_no_data:
             return None
         v = answer.value
@@ -31,12 +31,10 @@ class Rules:
 
     def violations(self, answers: dict[str, Answer], item: Item) -> list[tuple[Rule, int, int]]:
         """Rules of ``item`` broken by the answers and not confirmed: (rule, total, parts)."""
-        fake = Turn.__new__(Turn)
-        fake.ctx = Context([], None, None, None, "", answers)  # type: ignore[arg-type]
         broken = []
         for rule in item.checks():
-            total = self._number(fake, item, rule.total)
-            parts = [self._number(fake, item, p) for p in rule.parts]
+            total = self._number(answers, item, rule.total)
+            parts = [self._number(answers, item, p) for p in rule.parts]
             if total is None or any(p is None for p in parts):
                 continue
             summed = sum(parts)  # type: ignore[arg-type]
@@ -60,8 +58,10 @@ class Rules:
                 return True
         return False
 
-    def _rule_text(self, t: Turn, item: Item, rule: Rule, total: int, summed: int) -> str:
-        _ = t._
+    @staticmethod
+    def _rule_text(lang: str, item: Item, rule: Rule, total: int, summed: int) -> str:
+        """The mismatch, in words, in ``lang``."""
+        _ = i18n.translator(lang)
         labels = ", ".join(_(item.field(p).label) for p in rule.parts)
         whole = _(item.field(rule.total).label)
         if rule.check == "equal":
@@ -82,7 +82,7 @@ class Rules:
             return
         _ = t._
         t.ask(
-            self._rule_text(t, item, *found),
+            self._rule_text(t.state.lang, item, *found),
             [[(_("Исправить"), "fix"), (_("Данные верны, пояснить"), "explain")]],
         )
 

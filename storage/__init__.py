@@ -6,10 +6,9 @@ schema in :mod:`storage.models`, engines and migrations in :mod:`storage.db`.
 
 from storage.db import create_engine, database_url, session_factory, upgrade
 from storage.deadlines import default_deadline
-from storage.repository import ExportRow, Store, hash_token
+from storage.repository import Store, hash_token
 
 __all__ = [
-    "ExportRow",
     "Store",
     "create_engine",
     "database_url",

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
 from storage.base import (
-    ExportRow,
     NothingToClear,
     StoreBase,
     check_choice,
@@ -19,7 +18,6 @@ from storage.models import (
     Answer,
     AnswerRevision,
     AnswerStatus,
-    Campaign,
     Channel,
     Response,
     ResponseStatus,
@@ -214,42 +212,3 @@ class AnswerStore(StoreBase):
             .order_by(AnswerRevision.revision)
         )
         return await self._all(query)
-
-    async def export_answers(
-        self, campaign_id: int, *, actor: str, only_submitted: bool = True
-    ) -> list[ExportRow]:
-        """All answers of a campaign for the exporters; the export is recorded in the audit log."""
-        query = (
-            select(Response, Answer)
-            .join(Answer, Answer.response_id == Response.id)
-            .where(Response.campaign_id == campaign_id)
-            .order_by(Response.organisation_id, Answer.field_code)
-        )
-        if only_submitted:
-            query = query.where(Response.status == ResponseStatus.SUBMITTED)
-        async with self._tx() as s:
-            await self._get(s, Campaign, campaign_id)
-            rows = [
-                ExportRow(
-                    organisation_id=response.organisation_id,
-                    response_id=response.id,
-                    response_status=response.status,
-                    field_code=answer.field_code,
-                    status=answer.status,
-                    value=answer.value,
-                    no_data_reason=answer.no_data_reason,
-                    answered_at=answer.answered_at,
-                    version=answer.version,
-                )
-                for response, answer in (await s.execute(query)).tuples()
-            ]
-            self._audit(
-                s,
-                actor,
-                "export.taken",
-                "campaign",
-                campaign_id,
-                rows=len(rows),
-                only_submitted=only_submitted,
-            )
-        return rows

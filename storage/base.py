@@ -11,7 +11,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import Select, select
@@ -77,21 +77,6 @@ class DialogSnapshot:
     organisation: Organisation
     response: Response
     answers: list[Answer]
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRow:
-    """One answer of one organisation, as handed to the exporters (which flatten ``value``)."""
-
-    organisation_id: int
-    response_id: int
-    response_status: str
-    field_code: str
-    status: str
-    value: Any
-    no_data_reason: str | None
-    answered_at: datetime
-    version: int
 
 
 def check_choice(name: str, value: str, allowed: type[Any]) -> str:

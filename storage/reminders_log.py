@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
@@ -44,49 +43,6 @@ class ReminderStore(StoreBase):
             .with_for_update()
         )
         return (await session.scalars(query)).one_or_none()
-
-    async def record_reminder(
-        self,
-        campaign_id: int,
-        contact_id: int,
-        kind: str,
-        *,
-        channel: str,
-        status: str,
-        error: str | None = None,
-    ) -> bool:
-        """Log a reminder delivery; ``False`` if one of this kind was already sent.
-
-        A ``failed`` delivery may be overwritten by a later attempt, a ``sent`` one never.
-        """
-        check_choice("channel", channel, Channel)
-        check_choice("status", status, DeliveryStatus)
-        async with self._tx() as s:
-            existing = await self._delivery(s, campaign_id, contact_id, kind)
-            if existing is None:
-                delivery = ReminderDelivery(
-                    campaign_id=campaign_id,
-                    contact_id=contact_id,
-                    kind=kind,
-                    channel=channel,
-                    status=status,
-                    error=error,
-                )
-                try:
-                    async with s.begin_nested():
-                        s.add(delivery)
-                    return True
-                except IntegrityError:
-                    existing = await self._delivery(s, campaign_id, contact_id, kind)
-                    if existing is None:
-                        raise
-            if existing.status == DeliveryStatus.SENT:
-                return False
-            existing.channel = channel
-            existing.status = status
-            existing.error = error
-            existing.at = utcnow()
-            return True
 
     async def contacts_due_reminder(self, campaign_id: int, kind: str) -> list[Contact]:
         """Active contacts of organisations that have not submitted the campaign and have
@@ -144,16 +100,7 @@ class ReminderStore(StoreBase):
 
         async def work() -> bool:
             async with self._tx() as s:
-                query = (
-                    select(ReminderDelivery)
-                    .where(
-                        ReminderDelivery.campaign_id == campaign_id,
-                        ReminderDelivery.contact_id == contact_id,
-                        ReminderDelivery.kind == kind,
-                    )
-                    .with_for_update()
-                )
-                existing = (await s.scalars(query)).one_or_none()
+                existing = await self._delivery(s, campaign_id, contact_id, kind)
                 now = utcnow()
                 if existing is None:
                     # a concurrent insert of the same claim fails the unique constraint here;

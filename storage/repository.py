@@ -34,7 +34,7 @@ organisation gets :class:`~storage.errors.AccessDenied`.
 from __future__ import annotations
 
 from storage.answers import AnswerStore
-from storage.base import CampaignSnapshot, DialogSnapshot, ExportRow, contact_actor, hash_token
+from storage.base import CampaignSnapshot, DialogSnapshot, contact_actor, hash_token
 from storage.campaigns import CampaignStore
 from storage.dialog_states import DialogStateStore
 from storage.invitations import InvitationStore
@@ -47,7 +47,6 @@ from storage.web_sessions import WebSessionStore
 __all__ = [
     "CampaignSnapshot",
     "DialogSnapshot",
-    "ExportRow",
     "Store",
     "contact_actor",
     "hash_token",

@@ -106,7 +106,7 @@ async def test_claim_and_finish_check_their_arguments(store: Store, world: World
 
 
 async def test_pending_status_is_allowed_by_the_schema(store: Store, world: World) -> None:
-    # the check constraint of migration 0002 accepts "pending"; record_reminder may store it
-    assert await store.record_reminder(
-        world.campaign.id, world.alice.id, "d-7", channel="telegram", status="pending"
-    )
+    # the check constraint of migration 0002 accepts the "pending" row a claim writes
+    assert await store.claim_reminder(world.campaign.id, world.alice.id, "d-7", channel="telegram")
+    (delivery,) = await store.list_reminder_deliveries(world.campaign.id)
+    assert delivery.status == "pending"

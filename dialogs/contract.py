@@ -146,3 +146,4 @@ class Outcome:
     replies: list[Reply]
     effects: list[Effect]
     state: State
+    progress: tuple[int, int] = (0, 0)

@@ -12,6 +12,7 @@ nothing that the person was told was saved.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from dialogs import i18n
@@ -31,7 +32,6 @@ from dialogs.i18n import N_
 from dialogs.questionnaire import default
 from dialogs.render import format_value
 from dialogs.schema import Questionnaire
-from dialogs.walk import Walk
 from storage import errors
 from storage.repository import Store
 
@@ -40,6 +40,15 @@ log = logging.getLogger(__name__)
 
 class NoCampaign(Exception):
     """No open campaign for this contact: nothing to answer now."""
+
+
+@dataclass
+class Turned:
+    """What a channel shows after one input: the replies, the progress, the language."""
+
+    replies: list[Reply]
+    progress: tuple[int, int] | None
+    lang: str
 
 
 class DialogService:
@@ -54,6 +63,12 @@ class DialogService:
         self, contact_id: int, inp: Input, *, channel: str, lang_hint: str | None = None
     ) -> list[Reply]:
         """One input from one contact → the replies to show (answers already saved)."""
+        return (await self.converse(contact_id, inp, channel=channel, lang_hint=lang_hint)).replies
+
+    async def converse(
+        self, contact_id: int, inp: Input, *, channel: str, lang_hint: str | None = None
+    ) -> Turned:
+        """Like :meth:`handle`, with the progress and language a page shows beside the replies."""
         for attempt in range(3):
             try:
                 return await self._handle_once(contact_id, inp, channel, lang_hint)
@@ -61,7 +76,8 @@ class DialogService:
                 log.info(
                     "dialog state of contact %s changed meanwhile; retry %s", contact_id, attempt
                 )
-        return [self._error_reply("ru", N_("Не удалось обработать сообщение. Попробуйте ещё раз."))]
+        text = N_("Не удалось обработать сообщение. Попробуйте ещё раз.")
+        return Turned([self._error_reply("ru", text)], None, "ru")
 
     async def start(
         self,
@@ -92,7 +108,7 @@ class DialogService:
 
     async def _handle_once(
         self, contact_id: int, inp: Input, channel: str, lang_hint: str | None
-    ) -> list[Reply]:
+    ) -> Turned:
         row = await self.store.get_dialog_state(contact_id)
         stored: dict[str, Any] = dict(row.state) if row else {}
         state_version = row.version if row else 0
@@ -103,12 +119,8 @@ class DialogService:
         try:
             campaign_id, ctx, response = await self._context(contact_id, stored.get("campaign_id"))
         except NoCampaign:
-            return [
-                self._error_reply(
-                    state.lang,
-                    N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся."),
-                )
-            ]
+            text = N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся.")
+            return Turned([self._error_reply(state.lang, text)], None, state.lang)
         stored["campaign_id"] = campaign_id
         if inp.kind == "command" and inp.value == "start":
             outcome = self.engine.start(state, ctx, lang_hint)
@@ -126,19 +138,7 @@ class DialogService:
             outcome.state.draft["version"] = (await self.store.get_response(response.id)).version
         stored["engine"] = outcome.state.to_json()
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
-        return replies
-
-    async def progress(self, contact_id: int) -> tuple[int, int] | None:
-        """(answered fields, all fields) of the contact's questionnaire; None without a campaign."""
-        row = await self.store.get_dialog_state(contact_id)
-        try:
-            _, ctx, _ = await self._context(
-                contact_id, (row.state if row else {}).get("campaign_id")
-            )
-        except NoCampaign:
-            return None
-        walk = Walk(self.q, ctx.blocks)
-        return walk.progress(set(ctx.answers))
+        return Turned(replies, outcome.progress, outcome.state.lang)
 
     async def _campaign_id(self, campaign_id: int | None) -> int:
         """The given campaign, or else the newest open one (NoCampaign if none is open)."""

@@ -39,6 +39,7 @@ from bot.web.sessions import ABSOLUTE_TTL, Session, SessionStore
 from bot.web.texts import negotiate, page_text, ui_labels
 from dialogs import i18n
 from dialogs.contract import COMMANDS, Input, Reply
+from dialogs.service import DialogService, Turned
 from storage import errors
 from storage.repository import Store
 
@@ -78,7 +79,7 @@ class WebChat:
     def __init__(
         self,
         settings: Settings,
-        service: Any,
+        service: DialogService,
         store: Store,
         *,
         sessions: SessionStore | None = None,
@@ -134,33 +135,23 @@ class WebChat:
             raise _json_error(403, ui_labels(self._lang(request))["failed"], "csrf")
         return session
 
-    async def _contact_lang(self, contact_id: int) -> str:
-        return i18n.normalise((await self.store.get_contact(contact_id)).language)
-
-    async def progress(self, contact_id: int) -> dict[str, int] | None:
-        """Answered and all fields of the contact's questionnaire."""
-        found = await self.service.progress(contact_id)
-        return None if found is None else {"done": found[0], "total": found[1]}
-
-    async def _payload(self, session: Session, replies: list[Reply]) -> web.Response:
-        lang = await self._contact_lang(session.contact_id)
-        try:
-            progress = await self.progress(session.contact_id)
-        except errors.StorageError:
-            progress = None
+    @staticmethod
+    def _payload(turned: Turned) -> web.Response:
+        done_total = turned.progress
         body = {
-            "replies": [reply_json(r) for r in replies],
-            "progress": progress,
-            "lang": lang,
-            "ui": ui_labels(lang),
+            "replies": [reply_json(r) for r in turned.replies],
+            "progress": None
+            if done_total is None
+            else {"done": done_total[0], "total": done_total[1]},
+            "lang": turned.lang,
+            "ui": ui_labels(turned.lang),
         }
         return web.json_response(body, dumps=_dumps)
 
     async def _run(self, request: web.Request, session: Session, work: Any) -> web.Response:
         """Run a dialog call for the session; a contact that lost access loses the session."""
         try:
-            replies = await work
-            return await self._payload(session, replies)
+            return self._payload(await work)
         except (errors.AccessDenied, errors.NotFound):
             await self.sessions.drop_contact(session.contact_id)
             raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
@@ -255,7 +246,12 @@ class WebChat:
         return await self._run(
             request,
             session,
-            self.service.start(session.contact_id, channel="web", lang_hint=self._lang(request)),
+            self.service.converse(
+                session.contact_id,
+                Input.command("start"),
+                channel="web",
+                lang_hint=self._lang(request),
+            ),
         )
 
     async def input(self, request: web.Request) -> web.StreamResponse:
@@ -271,7 +267,7 @@ class WebChat:
         return await self._run(
             request,
             session,
-            self.service.handle(session.contact_id, Input(kind, value), channel="web"),
+            self.service.converse(session.contact_id, Input(kind, value), channel="web"),
         )
 
     async def language(self, request: web.Request) -> web.StreamResponse:
@@ -282,15 +278,15 @@ class WebChat:
         if lang not in i18n.LANGUAGES:
             raise _json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
 
-        async def switch() -> list[Reply]:
-            asked = await self.service.handle(
+        async def switch() -> Turned:
+            asked = await self.service.converse(
                 session.contact_id, Input.command("language"), channel="web"
             )
-            for reply in reversed(asked):
+            for reply in reversed(asked.replies):
                 for row in reply.buttons:
                     for button in row:
                         if button.data.endswith(f"|lang:{lang}"):
-                            return await self.service.handle(
+                            return await self.service.converse(
                                 session.contact_id, Input.button(button.data), channel="web"
                             )
             return asked
@@ -449,7 +445,7 @@ _SECURE_KEY = web.AppKey("secure", bool)
 
 def create_web_app(
     settings: Settings,
-    service: Any,
+    service: DialogService,
     store: Store,
     *,
     sessions: SessionStore | None = None,

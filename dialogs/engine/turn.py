@@ -98,4 +98,5 @@ class Turn:
                 kind = "error" if last.kind == "error" else reply.kind
                 reply = Reply(f"{last.text}\n\n{reply.text}", reply.buttons, kind)
             merged.append(reply)
-        return Outcome(merged, self.effects, self.state)
+        progress = self.walk.progress(set(self.ctx.answers))
+        return Outcome(merged, self.effects, self.state, progress)

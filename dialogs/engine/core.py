@@ -15,7 +15,7 @@ from dialogs.engine.turn import LANG_NAMES, Turn
 from dialogs.i18n import N_
 from dialogs.render import format_value, group
 from dialogs.schema import Questionnaire
-from dialogs.walk import Step
+from dialogs.walk import Step, Walk
 
 
 class EngineCore:
@@ -23,6 +23,14 @@ class EngineCore:
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.q = questionnaire
+        self._walks: dict[tuple[int, ...], Walk] = {}
+
+    def walk(self, blocks: list[int]) -> Walk:
+        """The walk of an organisation's blocks, built once per set of blocks, not per step."""
+        key = tuple(sorted(set(blocks)))
+        if key not in self._walks:
+            self._walks[key] = Walk(self.q, list(key))
+        return self._walks[key]
 
     # --- entry point ---------------------------------------------------------------------
 

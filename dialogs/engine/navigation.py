@@ -9,7 +9,6 @@ from dialogs.contract import (
 )
 from dialogs.engine.turn import Turn, comment_code
 from dialogs.render import format_value, shorten
-from dialogs.walk import Walk
 
 
 class Navigation:
@@ -166,7 +165,7 @@ class Navigation:
 
     def missing(self, answers: dict[str, Answer], blocks: list[int]) -> tuple[list[str], list[str]]:
         """(unanswered field codes, item codes with unconfirmed mismatches)."""
-        walk = Walk(self.q, blocks)
+        walk = self.walk(blocks)
         unanswered = [s.code for s in walk.steps if s.code not in answers]
         mismatched = [i.code for b in walk.blocks for i in b.items if self.violations(answers, i)]
         return unanswered, mismatched

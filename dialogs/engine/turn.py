@@ -18,7 +18,7 @@ from dialogs.contract import (
     State,
 )
 from dialogs.schema import Rule
-from dialogs.walk import Step, Walk
+from dialogs.walk import Step
 
 if TYPE_CHECKING:
     from dialogs.engine import Engine
@@ -46,7 +46,7 @@ class Turn:
         self.q = engine.q
         self.state = dataclasses.replace(state, draft=dict(state.draft))
         self.ctx = ctx
-        self.walk = Walk(self.q, ctx.blocks)
+        self.walk = engine.walk(ctx.blocks)
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
 

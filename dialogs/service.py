@@ -233,11 +233,14 @@ class DialogService:
         """A colleague answered this field meanwhile: say what is stored now."""
         _ = i18n.translator(lang)
         value = _("нет ответа")
-        for _block, item, field in self.q.walk():
-            if self.q.field_code(item, field) == exc.field_code and exc.current_version:
-                no_data = exc.current_status == "no_data"
-                answer = Answer(None if no_data else exc.current_value, "…" if no_data else None)
-                value = format_value(self.q, field, answer, lang, 300)
+        every = self.engine.walk([b.number for b in self.q.blocks])
+        position = every.index.get(exc.field_code)
+        if exc.current_version and position is not None:
+            no_data = exc.current_status == "no_data"
+            answer = Answer(None if no_data else exc.current_value, "…" if no_data else None)
+            value = format_value(self.q, every.steps[position].field, answer, lang, 300)
+        elif exc.current_version:  # a comment or an explanation: its text
+            value = str(exc.current_value)
         text = _(
             "Этот ответ только что изменил коллега из вашей организации. Сейчас сохранено: {value}. "
             "Ваш ответ не записан, чтобы не затереть чужой; если нужно, ответьте ещё раз."

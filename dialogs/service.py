@@ -239,8 +239,9 @@ class DialogService:
             no_data = exc.current_status == "no_data"
             answer = Answer(None if no_data else exc.current_value, "…" if no_data else None)
             value = format_value(self.q, every.steps[position].field, answer, lang, 300)
-        elif exc.current_version:  # a comment or an explanation: its text
-            value = str(exc.current_value)
+        elif exc.current_version:  # a comment, or a mismatch's explanation: its text
+            current = exc.current_value
+            value = str(current.get("explanation") if isinstance(current, dict) else current)
         text = _(
             "Этот ответ только что изменил коллега из вашей организации. Сейчас сохранено: {value}. "
             "Ваш ответ не записан, чтобы не затереть чужой; если нужно, ответьте ещё раз."

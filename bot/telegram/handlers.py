@@ -172,16 +172,7 @@ async def start_with_token(
         await _say(bot, chat_id, user.language_code, INVITATION_ERRORS[type(exc)])
         return
     log.info("Telegram user %s joined as contact %s", user.id, contact.id)
-    try:
-        replies = await service.start(
-            contact.id, channel=CHANNEL, lang_hint=user.language_code, campaign_id=campaign_id
-        )
-    except Exception:
-        log.exception("start failed for contact %s", contact.id)
-        await _say(bot, chat_id, user.language_code, texts.SOMETHING_WRONG)
-        return
-    await _show(bot, chat_id, replies)
-    await _offer_form(bot, chat_id, await service.language(contact.id), form_url)
+    await _begin(bot, chat_id, service, contact, user, form_url, campaign_id)
 
 
 async def start(
@@ -195,8 +186,23 @@ async def start(
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
         return
+    await _begin(bot, chat_id, service, contact, user, form_url)
+
+
+async def _begin(
+    bot: Bot,
+    chat_id: int,
+    service: DialogService,
+    contact: Contact,
+    user: User,
+    form_url: str | None,
+    campaign_id: int | None = None,
+) -> None:
+    """Welcome (or welcome back) a contact where their dialog stands, and offer the form."""
     try:
-        replies = await service.start(contact.id, channel=CHANNEL, lang_hint=user.language_code)
+        replies = await service.start(
+            contact.id, channel=CHANNEL, lang_hint=user.language_code, campaign_id=campaign_id
+        )
     except Exception:
         log.exception("start failed for contact %s", contact.id)
         await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)

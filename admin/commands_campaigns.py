@@ -49,8 +49,7 @@ from admin.common import (
 from admin.export import checks as export_checks
 from admin.export.csv_writer import BOM, cell
 from admin.export.data import iso_utc, load
-from bot.settings import load_settings
-from dialogs.engine import Engine
+from dialogs.application.settings import load_settings
 from dialogs.questionnaire import default
 from storage import errors
 from storage.repository import Store
@@ -459,11 +458,10 @@ async def _invite_all(store: Store, args: argparse.Namespace) -> int:
 def progress(args: argparse.Namespace) -> int:
     async def work(store: Store) -> int:
         data = await load(store, args.campaign, only_submitted=False, include_not_started=True)
-        engine = Engine(data.questionnaire)
         rows = []
         submitted = 0
         for sheet in data.sheets:
-            s = export_checks.summary(data, sheet, engine)
+            s = export_checks.summary(data, sheet)
             submitted += sheet.status == "submitted"
             rows.append(
                 (

@@ -15,8 +15,8 @@ from datetime import date
 from typing import TextIO
 
 from bot import reminders
-from bot.settings import Settings, load_settings
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings, load_settings
 from storage import db
 from storage.repository import Store
 

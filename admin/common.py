@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.settings import load_settings
+from dialogs.application.settings import load_settings
 from dialogs.questionnaire import default
 from storage import errors
 from storage.repository import Store

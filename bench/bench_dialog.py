@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 
 from admin.demo import seed_demo
+from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
 from dialogs.parsing import parse_count
 from dialogs.questionnaire import load
-from dialogs.service import DialogService
 from storage.db import upgrade
 from storage.repository import Store
 

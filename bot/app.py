@@ -18,9 +18,9 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from bot.reminders import start_reminders
-from bot.settings import Settings, load_settings
 from bot.web import create_web_app
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings, load_settings
 from storage import db
 from storage.repository import Store
 

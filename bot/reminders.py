@@ -49,8 +49,8 @@ from storage.repository import Store
 if TYPE_CHECKING:
     from aiogram import Bot
 
-    from bot.settings import Settings
-    from dialogs.service import DialogService
+    from dialogs.application.dialog import DialogService
+    from dialogs.application.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bot.settings import Settings
+from dialogs.application.settings import Settings
 
 EXAMPLE = Path(__file__).parents[1] / ".env.example"
 

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 from admin.export.data import NOT_STARTED, CampaignData, Sheet
 from admin.export.rows import Cell
-from dialogs.engine import Engine, rule_code
+from dialogs import rules
+from dialogs.rules import rule_code
 from dialogs.schema import BreakdownField, Item, OpenBreakdownField, Rule
 
 COLUMNS = (
@@ -47,11 +48,11 @@ def is_breakdown_rule(item: Item, rule: Rule) -> bool:
     )
 
 
-def summary(data: CampaignData, sheet: Sheet, engine: Engine) -> dict[str, int]:
+def summary(data: CampaignData, sheet: Sheet) -> dict[str, int]:
     """Counts for one organisation: fields, answered, no_data, missing, mismatches."""
     walk = sheet.walk(data.questionnaire)
     answers = sheet.engine_answers()
-    unanswered, mismatched = engine.missing(answers, sheet.blocks)
+    unanswered, mismatched = rules.missing(walk, answers)
     no_data = sum(1 for s in walk.steps if s.code in answers and answers[s.code].is_no_data)
     return {
         "fields": len(walk),
@@ -67,7 +68,7 @@ def percent(part: int, whole: int) -> int:
     return part * 100 // whole if whole else 0
 
 
-def sheet_checks(data: CampaignData, sheet: Sheet, engine: Engine) -> Iterator[dict[str, Cell]]:
+def sheet_checks(data: CampaignData, sheet: Sheet) -> Iterator[dict[str, Cell]]:
     q = data.questionnaire
     base: dict[str, Cell] = {
         "campaign": data.campaign_id,
@@ -78,7 +79,7 @@ def sheet_checks(data: CampaignData, sheet: Sheet, engine: Engine) -> Iterator[d
         "status": sheet.status,
     }
     walk = sheet.walk(q)
-    s = summary(data, sheet, engine)
+    s = summary(data, sheet)
     detail = (
         "not started"
         if sheet.status == NOT_STARTED and not sheet.answers
@@ -105,7 +106,7 @@ def sheet_checks(data: CampaignData, sheet: Sheet, engine: Engine) -> Iterator[d
     plain = {code: a for code, a in answers.items() if not code.startswith("rule:")}
     for block in walk.blocks:
         for item in block.items:
-            for rule, total, summed in engine.violations(plain, item):
+            for rule, total, summed in rules.violations(plain, item):
                 yield {**base, **_rule_row(block.number, item, rule, total, summed, answers)}
 
 
@@ -135,7 +136,6 @@ def _rule_row(block: int, item: Item, rule: Rule, total: int, summed: int, answe
 
 def check_rows(data: CampaignData) -> Iterator[dict[str, Cell]]:
     """Every finding of every organisation, keys in :data:`COLUMNS` order."""
-    engine = Engine(data.questionnaire)
     for sheet in data.sheets:
-        for row in sheet_checks(data, sheet, engine):
+        for row in sheet_checks(data, sheet):
             yield {column: row.get(column) for column in COLUMNS}

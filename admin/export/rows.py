@@ -30,8 +30,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from admin.export.data import CampaignData, Sheet, Stored, iso_utc
-from dialogs.engine import comment_code
 from dialogs.render import category_label
+from dialogs.rules import comment_code
 from dialogs.schema import BaseField, Block, Item, Questionnaire
 
 COLUMNS = (

@@ -20,9 +20,9 @@ from aiogram.types import CallbackQuery, ErrorEvent, MenuButtonWebApp, Message, 
 
 from bot.telegram import texts
 from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
+from dialogs.application.dialog import DialogService
 from dialogs.contract import Input, Reply
 from dialogs.i18n import normalise, translator
-from dialogs.service import DialogService
 from storage import errors
 from storage.models import Contact
 from storage.repository import Store

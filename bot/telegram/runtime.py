@@ -16,12 +16,12 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.settings import Settings
 from bot.telegram import handlers, texts
 from bot.telegram.middlewares import ProcessedUpdates
 from bot.telegram.sending import with_retry
 from dialogs import i18n
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings
 from storage.repository import Store
 
 log = logging.getLogger(__name__)

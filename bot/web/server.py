@@ -31,15 +31,15 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from bot.settings import Settings
 from bot.web import pages
 from bot.web.miniapp import InvalidInitData, validate_init_data
 from bot.web.ratelimit import SlidingWindowLimiter, client_address
 from bot.web.sessions import ABSOLUTE_TTL, Session, SessionStore
 from bot.web.texts import negotiate, page_text, ui_labels
 from dialogs import i18n
+from dialogs.application.dialog import DialogService, Turned
+from dialogs.application.settings import Settings
 from dialogs.contract import COMMANDS, Input, Reply
-from dialogs.service import DialogService, Turned
 from storage import errors
 from storage.repository import Store
 

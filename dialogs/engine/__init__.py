@@ -31,9 +31,9 @@ from dialogs.engine.core import EngineCore
 from dialogs.engine.lists import Lists
 from dialogs.engine.navigation import Navigation
 from dialogs.engine.rules import Rules
-from dialogs.engine.turn import Turn, comment_code, rule_code
+from dialogs.engine.turn import Turn
 
-__all__ = ["Engine", "Turn", "comment_code", "rule_code"]
+__all__ = ["Engine", "Turn"]
 
 
 class Engine(Navigation, Rules, Lists, Breakdowns, AnswerSteps, EngineCore):

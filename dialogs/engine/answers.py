@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dialogs.countries import AmbiguousCountry
-from dialogs.engine.turn import COMMENT_MAX, REASON_MAX, Turn, comment_code
+from dialogs.engine.turn import COMMENT_MAX, REASON_MAX, Turn
 from dialogs.i18n import N_
 from dialogs.parsing import (
     ParseError,
@@ -15,6 +15,7 @@ from dialogs.parsing import (
     parse_yes_no,
 )
 from dialogs.render import category_label, group, shorten
+from dialogs.rules import comment_code
 from dialogs.walk import Step
 
 

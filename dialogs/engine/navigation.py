@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dialogs import i18n
+from dialogs import i18n, rules
 from dialogs.contract import (
     Answer,
     Submit,
 )
-from dialogs.engine.turn import Turn, comment_code
+from dialogs.engine.turn import Turn
 from dialogs.render import format_value, shorten
+from dialogs.rules import comment_code
 
 
 class Navigation:
@@ -165,10 +166,7 @@ class Navigation:
 
     def missing(self, answers: dict[str, Answer], blocks: list[int]) -> tuple[list[str], list[str]]:
         """(unanswered field codes, item codes with unconfirmed mismatches)."""
-        walk = self.walk(blocks)
-        unanswered = [s.code for s in walk.steps if s.code not in answers]
-        mismatched = [i.code for b in walk.blocks for i in b.items if self.violations(answers, i)]
-        return unanswered, mismatched
+        return rules.missing(self.walk(blocks), answers)
 
     def _confirm_submit(self, t: Turn) -> None:
         _ = t._

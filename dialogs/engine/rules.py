@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from dialogs import i18n
+from dialogs import i18n, rules
 from dialogs.contract import Answer
-from dialogs.engine.turn import COMMENT_MAX, Turn, rule_code
+from dialogs.engine.turn import COMMENT_MAX, Turn
 from dialogs.render import group
+from dialogs.rules import rule_code
 from dialogs.schema import Item, Rule
 
 
 class Rules:
     """Consistency rules, checked as soon as their fields are answered."""
 
-    # --- consistency rules -----------------------------------------------------------------
-
     @staticmethod
-    def _number(answers: dict[str, Answer], item: Item, key: str) -> int | None:
-        """A field's number for the rules: a count, or a breakdown's sum; None if unknown."""
-        answer = answers.get(f"{item.code}.{key}")
-        if answer is None or answer.is_no_data:
-            return None
-        v = answer.value
-        if isinstance(v, dict):
-            return sum(int(n) for n in v.values())
-        if isinstance(v, int | str):
-            return int(Decimal(str(v)))
-        return None
-
-    def violations(self, answers: dict[str, Answer], item: Item) -> list[tuple[Rule, int, int]]:
-        """Rules of ``item`` broken by the answers and not confirmed: (rule, total, parts)."""
-        broken = []
-        for rule in item.checks():
-            total = self._number(answers, item, rule.total)
-            parts = [self._number(answers, item, p) for p in rule.parts]
-            if total is None or any(p is None for p in parts):
-                continue
-            summed = sum(parts)  # type: ignore[arg-type]
-            ok = summed == total if rule.check == "equal" else summed <= total
-            if ok:
-                continue
-            confirmed = answers.get(rule_code(item.code, rule))
-            if confirmed and confirmed.value and confirmed.value.get("values") == [total, summed]:
-                continue
-            broken.append((rule, total, summed))
-        return broken
+    def violations(answers: dict[str, Answer], item: Item) -> list[tuple[Rule, int, int]]:
+        """Rules of ``item`` broken by the answers and not confirmed (see :mod:`dialogs.rules`)."""
+        return rules.violations(answers, item)
 
     def _check_rules(self, t: Turn) -> bool:
         """After a number: show the first broken rule that uses this field; True if shown."""

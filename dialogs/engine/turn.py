@@ -17,7 +17,6 @@ from dialogs.contract import (
     Save,
     State,
 )
-from dialogs.schema import Rule
 from dialogs.walk import Step
 
 if TYPE_CHECKING:
@@ -26,16 +25,6 @@ if TYPE_CHECKING:
 REASON_MAX = 1000
 COMMENT_MAX = 2000
 LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
-
-
-def comment_code(item_code: str) -> str:
-    """Where an item's optional comment is stored."""
-    return f"{item_code}.comment"
-
-
-def rule_code(item_code: str, rule: Rule) -> str:
-    """Where a confirmed mismatch of a rule (with its explanation) is stored."""
-    return f"rule:{item_code}.{rule.code}"
 
 
 class Turn:

@@ -288,7 +288,7 @@ def test_no_dialog_channel_serves_an_export():
 
 async def test_no_route_of_the_web_app_mentions_export(tmp_path):
     from bot.web import create_web_app
-    from dialogs.service import DialogService
+    from dialogs.application.dialog import DialogService
     from storage.repository import Store
     from tests.web.conftest import make_settings
 

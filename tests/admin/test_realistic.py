@@ -10,7 +10,7 @@ from datetime import date
 
 from admin.cli import main
 from admin.demo import seed_demo
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
 from storage.db import upgrade
 from storage.repository import Store
 from tests.admin.conftest import ACTOR

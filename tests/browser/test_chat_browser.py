@@ -18,8 +18,8 @@ import pytest
 
 from admin.demo import seed_demo
 from bot.app import start, stop
-from bot.settings import Settings
 from dialogs import i18n
+from dialogs.application.settings import Settings
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
 from storage.db import upgrade

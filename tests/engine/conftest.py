@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from admin.demo import DemoOrganisation, seed_demo
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
 from storage.db import upgrade
 from storage.models import Campaign
 from storage.repository import Store

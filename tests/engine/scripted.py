@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs import i18n
+from dialogs.application.dialog import DialogService
 from dialogs.contract import Input, Reply
 from dialogs.questionnaire import default
 from dialogs.schema import Item
-from dialogs.service import DialogService
 
 COUNTRY_WORDS = {
     "ru": ("Узбекистан", "Кыргызстан"),

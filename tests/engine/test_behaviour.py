@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
-from dialogs.service import DialogService
 from tests.engine.scripted import ScriptedPerson, button
 from tests.engine.test_bad_inputs import answers, goto
 

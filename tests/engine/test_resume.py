@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from admin.demo import seed_demo
+from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
-from dialogs.service import DialogService
 from storage.db import upgrade
 from storage.repository import Store
 from tests.engine.scripted import ScriptedPerson

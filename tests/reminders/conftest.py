@@ -20,9 +20,9 @@ from aiogram import Bot
 
 from admin.demo import DemoOrganisation, seed_demo
 from bot.reminders import TelegramSender
-from bot.settings import Settings
 from bot.telegram import create_bot
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings
 from dialogs.walk import Walk
 from storage.db import upgrade
 from storage.models import Campaign, Contact

@@ -13,7 +13,7 @@ import pytest
 from bot import app as bot_app
 from bot import reminders
 from bot.reminders import KZ_TIME, reminder_loop, start_reminders
-from bot.settings import Settings
+from dialogs.application.settings import Settings
 from tests.reminders.conftest import ALICE, BEK, D7, DAYS, EVE, World
 from tests.telegram.fake_api import TOKEN
 

@@ -22,10 +22,10 @@ import pytest
 from aiogram import Bot, Dispatcher
 
 from admin.demo import DemoOrganisation, seed_demo
-from bot.settings import Settings
 from bot.telegram import build_dispatcher, create_bot, run_polling
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings
 from dialogs.contract import Button, Input, Reply
-from dialogs.service import DialogService
 from storage.db import upgrade
 from storage.models import Campaign
 from storage.repository import Store

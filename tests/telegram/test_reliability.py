@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
-from dialogs.service import DialogService
 from tests.engine.scripted import button
 from tests.telegram.conftest import Harness, person
 from tests.telegram.test_e2e import KIND, expected_values

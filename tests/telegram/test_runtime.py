@@ -8,9 +8,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.settings import Settings
 from bot.telegram import build_dispatcher, create_bot, set_commands, setup_webhook
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings
 from tests.telegram.conftest import Harness
 from tests.telegram.fake_api import TOKEN, user
 

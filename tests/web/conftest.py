@@ -13,9 +13,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from admin.demo import DemoOrganisation, seed_demo
-from bot.settings import Settings
 from bot.web import WEBCHAT_KEY, WebChat, create_web_app
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
+from dialogs.application.settings import Settings
 from storage.db import upgrade
 from storage.models import Campaign, WebSession
 from storage.repository import Store

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.web import create_web_app
 from dialogs import i18n
-from dialogs.service import DialogService
+from dialogs.application.dialog import DialogService
 from storage.repository import Store
 from tests.web.conftest import another_browser, post, session_cookie
 

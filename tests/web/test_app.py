@@ -58,7 +58,7 @@ async def test_serve_with_demo_prints_links_serves_web_without_telegram_and_stop
 
 
 def test_public_url_follows_host_and_port_unless_set():
-    from bot.settings import Settings
+    from dialogs.application.settings import Settings
 
     plain = Settings(_env_file=None)
     moved = effective_settings(plain, "0.0.0.0", 9000)

@@ -84,7 +84,7 @@ def invite_links(settings: Settings, token: str) -> tuple[str, str | None]:
 
 async def seed_demo_campaign(store: Store, settings: Settings) -> list[str]:
     """Create the demo campaign (one organisation per subject kind); lines to print."""
-    from admin.demo import seed_demo
+    from dialogs.application.demo import seed_demo
 
     campaign, orgs = await seed_demo(store)
     lines = [

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs import i18n
+from dialogs.application.campaigns import NoCampaign, current_campaign
 from dialogs.contract import (
     Answer,
     Context,
@@ -36,10 +37,6 @@ from storage import errors
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
-
-
-class NoCampaign(Exception):
-    """No open campaign for this contact: nothing to answer now."""
 
 
 @dataclass
@@ -140,17 +137,8 @@ class DialogService:
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
         return Turned(replies, outcome.progress, outcome.state.lang)
 
-    async def _campaign_id(self, campaign_id: int | None) -> int:
-        """The given campaign, or else the newest open one (NoCampaign if none is open)."""
-        if campaign_id is not None:
-            return campaign_id
-        open_ = await self.store.list_campaigns(status="open")
-        if not open_:
-            raise NoCampaign
-        return max(open_, key=lambda c: (c.requested_on, c.id)).id
-
     async def _context(self, contact_id: int, campaign_id: int | None) -> tuple[int, Context, Any]:
-        campaign_id = await self._campaign_id(campaign_id)
+        campaign_id = await current_campaign(self.store, contact_id, campaign_id)
         snap = await self.store.dialog_snapshot(contact_id, campaign_id)
         campaign, contact, org, response = (
             snap.campaign,

@@ -9,7 +9,7 @@ import json
 from datetime import date
 
 from admin.cli import main
-from admin.demo import seed_demo
+from dialogs.application.demo import seed_demo
 from dialogs.application.dialog import DialogService
 from storage.db import upgrade
 from storage.repository import Store

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from admin.demo import seed_demo
+from dialogs.application.demo import seed_demo
 from bot.app import start, stop
 from dialogs import i18n
 from dialogs.application.settings import Settings

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from admin.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation, seed_demo
 from dialogs.application.dialog import DialogService
 from storage.db import upgrade
 from storage.models import Campaign

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from admin.demo import seed_demo
+from dialogs.application.demo import seed_demo
 from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
 from storage.db import upgrade

@@ -1,6 +1,6 @@
 """A demo campaign with a few people, a fake Bot API server and the real aiogram Bot.
 
-The demo campaign (``admin.demo``) is requested on 1 February 2026, so its deadline is
+The demo campaign (``dialogs.application.demo``) is requested on 1 February 2026, so its deadline is
 1 March 2026: D-7 is 22 February.  People:
 
 * Alice (Telegram, ru) and Carol (web only) answer for the MVD unit, which has answered
@@ -18,7 +18,7 @@ from datetime import date
 import pytest
 from aiogram import Bot
 
-from admin.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation, seed_demo
 from bot.reminders import TelegramSender
 from bot.telegram import create_bot
 from dialogs.application.dialog import DialogService

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from aiogram import Bot, Dispatcher
 
-from admin.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation, seed_demo
 from bot.telegram import build_dispatcher, create_bot, run_polling
 from dialogs.application.dialog import DialogService
 from dialogs.application.settings import Settings

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from admin.demo import DEMO_ACTOR
+from dialogs.application.demo import DEMO_ACTOR
 from dialogs.contract import Input
 from tests.engine.scripted import button
 from tests.telegram.conftest import Harness, person

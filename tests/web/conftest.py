@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from admin.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation, seed_demo
 from bot.web import WEBCHAT_KEY, WebChat, create_web_app
 from dialogs.application.dialog import DialogService
 from dialogs.application.settings import Settings

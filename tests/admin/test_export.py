@@ -288,14 +288,14 @@ def test_no_dialog_channel_serves_an_export():
 
 async def test_no_route_of_the_web_app_mentions_export(tmp_path):
     from bot.web import create_web_app
-    from dialogs.application.dialog import DialogService
+    from dialogs.application.factory import Application
     from storage.repository import Store
     from tests.web.conftest import make_settings
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
     store = Store.from_url(url)
     try:
-        app = create_web_app(make_settings(url), DialogService(store), store)
+        app = create_web_app(make_settings(url), Application.over(store))
         paths = [r.canonical for r in app.router.resources()]
     finally:
         await store.close()

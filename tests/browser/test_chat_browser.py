@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.application.demo import seed_demo
 from bot.app import start, stop
 from dialogs import i18n
+from dialogs.application.demo import seed_demo
 from dialogs.application.settings import Settings
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
@@ -71,7 +71,6 @@ async def server(tmp_path):
     await upgrade(url)
     seeding = Store.from_url(url)
     campaign, orgs = await seed_demo(seeding, today=date(2026, 2, 1))
-    await seeding.close()
     port = free_port()
     settings = Settings(
         _env_file=None,
@@ -83,9 +82,11 @@ async def server(tmp_path):
     )
     runtime = await start(settings, out=io.StringIO())
     try:
-        yield runtime, campaign, {o.organisation.subject_kind: o for o in orgs}
+        # the test reads the database through a store of its own, as another process would
+        yield runtime, campaign, {o.organisation.subject_kind: o for o in orgs}, seeding
     finally:
         await stop(runtime)
+        await seeding.close()
 
 
 @pytest.fixture
@@ -154,8 +155,7 @@ async def last_text(page) -> str:
 
 
 async def test_invite_answer_reload_switch_to_kazakh_and_submit(server, browser):
-    runtime, campaign, orgs = server
-    store = runtime.store
+    runtime, campaign, orgs, store = server
     org = orgs["tourism_ministry"].organisation
     base = runtime.settings.public_url
     context = await browser.new_context(
@@ -238,7 +238,7 @@ async def test_invite_answer_reload_switch_to_kazakh_and_submit(server, browser)
 
 
 async def test_polite_page_for_a_wrong_link_and_no_csp_violations(server, browser):
-    runtime, _, _ = server
+    runtime, *_ = server
     context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="kk-KZ")
     page = await context.new_page()
     problems: list[str] = []

@@ -9,24 +9,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import reminders
-from bot.reminders import (
-    TEXT_CONTINUE,
-    TEXT_DAYS_LEFT,
-    TEXT_PROGRESS,
-    Delivery,
-    TelegramSender,
-    deadline_kind,
-    parse_days,
-    send_due,
-)
+from bot.reminders import TelegramSender
 from dialogs import i18n
+from dialogs.application import reminders
+from dialogs.application.reminder_texts import TEXT_CONTINUE, TEXT_DAYS_LEFT, TEXT_PROGRESS
+from dialogs.application.reminders import Delivery, Reminders, deadline_kind, parse_days
+from dialogs.questionnaire import default
 from storage.repository import Store
 from tests.reminders.conftest import ALICE, BEK, D7, DANA, DAYS, DEADLINE, EVE, World
 
 
 async def run(world: World, today: date, days=DAYS, **kw) -> list[Delivery]:
-    return await send_due(world.store, world.service, world.sender, today=today, days=days, **kw)
+    return await world.reminders.send_due(world.sender, today=today, days=days, **kw)
 
 
 def by_contact(deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:
@@ -41,7 +35,7 @@ async def recorded(world: World) -> list[tuple[int, str, str]]:
 async def test_d7_reaches_unsubmitted_contacts_once_with_deadline_and_progress(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.reminders")
+    caplog.set_level(logging.INFO, logger="dialogs.application.reminders")
     result = await run(world, D7)
 
     assert by_contact(result) == {
@@ -128,8 +122,8 @@ async def test_two_concurrent_runs_send_once(world: World) -> None:
     try:
         sender = SlowSender(world.sender)
         a, b = await asyncio.gather(
-            send_due(world.store, world.service, sender, today=D7, days=DAYS),
-            send_due(other, world.service, sender, today=D7, days=DAYS),
+            world.reminders.send_due(sender, today=D7, days=DAYS),
+            Reminders(other, default()).send_due(sender, today=D7, days=DAYS),
         )
     finally:
         await other.close()
@@ -220,8 +214,8 @@ async def test_a_returned_response_notifies_its_contacts_once_with_the_reason(
 
     assert [d.status for d in await run(world, quiet_day)] == ["skipped"]
     # Alice corrects an answer: the response's version grows, the return is the same one
-    step = world.service.q.blocks[0].items[0]
-    code = world.service.q.field_code(step, step.fields[0])
+    step = default().blocks[0].items[0]
+    code = default().field_code(step, step.fields[0])
     await store.save_answer(
         response.id, code, value=5, contact_id=world.alice.id, channel="telegram"
     )
@@ -272,7 +266,7 @@ async def test_a_sender_crash_mid_run_leaves_a_claim_another_run_takes_over(
             raise asyncio.CancelledError  # the process is stopped while sending
 
     with pytest.raises(asyncio.CancelledError):
-        await send_due(world.store, world.service, Dying(), today=D7, days=DAYS)
+        await world.reminders.send_due(Dying(), today=D7, days=DAYS)
     assert [status for *_, status in await recorded(world)] == ["pending"]
     # within the claim timeout nobody sends Alice's reminder twice
     await run(world, D7)

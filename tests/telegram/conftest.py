@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 from aiogram import Bot, Dispatcher
 
-from dialogs.application.demo import DemoOrganisation, seed_demo
 from bot.telegram import build_dispatcher, create_bot, run_polling
+from dialogs.application.demo import DemoOrganisation, seed_demo
 from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
 from dialogs.contract import Button, Input, Reply
 from storage.db import upgrade
@@ -86,7 +87,7 @@ class Harness:
         store = Store.from_url(self.db_url)
         service = service_factory(store)
         bot = create_bot(settings)
-        dispatcher = build_dispatcher(service, store, form_url=form_url)
+        dispatcher = build_dispatcher(Application.over(store, dialog=service), form_url=form_url)
         polls = self.tg.polls
         task = asyncio.create_task(
             run_polling(bot, dispatcher, handle_signals=False, polling_timeout=10)

@@ -12,9 +12,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from dialogs.application.demo import DemoOrganisation, seed_demo
 from bot.web import WEBCHAT_KEY, WebChat, create_web_app
+from dialogs.application.demo import DemoOrganisation, seed_demo
 from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
 from storage.db import upgrade
 from storage.models import Campaign, WebSession
@@ -39,13 +40,17 @@ class Web:
     """The store, the service, the demo and a factory of browsers (test clients)."""
 
     store: Store
-    service: DialogService
+    app: Application
     campaign: Campaign
     orgs: dict[str, DemoOrganisation]
     url: str
     settings: Settings
     new_client: Callable[..., Awaitable[TestClient]]
     clients: list[TestClient] = field(default_factory=list)
+
+    @property
+    def service(self) -> DialogService:
+        return self.app.dialog
 
     def token(self, kind: str) -> str:
         return self.orgs[kind].token
@@ -90,20 +95,20 @@ async def webchat(tmp_path) -> AsyncIterator[Web]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
     await upgrade(url)
     store = Store.from_url(url)
-    service = DialogService(store)
+    services = Application.over(store)
     campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
     clients: list[TestClient] = []
 
     async def new_client(app: web.Application | None = None, **overrides: Any) -> TestClient:
         settings = make_settings(url, **overrides)
-        client = TestClient(TestServer(app or create_web_app(settings, service, store)))
+        client = TestClient(TestServer(app or create_web_app(settings, services)))
         await client.start_server()
         clients.append(client)
         return client
 
     env = Web(
         store,
-        service,
+        services,
         campaign,
         {o.organisation.subject_kind: o for o in orgs},
         url,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.web import create_web_app
 from dialogs import i18n
-from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
 from storage.repository import Store
 from tests.web.conftest import another_browser, post, session_cookie
 
@@ -235,7 +235,7 @@ async def test_a_session_survives_a_restart(webchat):
     store = Store.from_url(webchat.url)
     try:
         restarted = await webchat.new_client(
-            create_web_app(webchat.settings, DialogService(store), store)
+            create_web_app(webchat.settings, Application.over(store))
         )
         restarted.session.cookie_jar.update_cookies({"saualnama_session": cookie})
         page = await restarted.get("/chat")

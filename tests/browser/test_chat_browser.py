@@ -11,18 +11,15 @@ from __future__ import annotations
 import io
 import re
 import socket
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.app import start, stop
 from dialogs import i18n
-from dialogs.application.demo import seed_demo
 from dialogs.application.settings import Settings
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
-from storage.db import upgrade
 from storage.repository import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,11 +63,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def server(tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'browser.db'}"
-    await upgrade(url)
+async def server(demo_db):
+    url = demo_db.url
     seeding = Store.from_url(url)
-    campaign, orgs = await seed_demo(seeding, today=date(2026, 2, 1))
+    campaign, orgs = demo_db.campaign, list(demo_db.orgs.values())
     port = free_port()
     settings = Settings(
         _env_file=None,

@@ -1,6 +1,6 @@
-"""A demo campaign with a few people, a fake Bot API server and the real aiogram Bot.
+"""The demo database with a few people, a fake Bot API server and the real aiogram Bot.
 
-The demo campaign (``dialogs.application.demo``) is requested on 1 February 2026, so its deadline is
+The demo campaign (tests/demo_db.py) is requested on 1 February 2026, so its deadline is
 1 March 2026: D-7 is 22 February.  People:
 
 * Alice (Telegram, ru) and Carol (web only) answer for the MVD unit, which has answered
@@ -20,14 +20,14 @@ from aiogram import Bot
 
 from bot.reminders import TelegramSender
 from bot.telegram import create_bot
-from dialogs.application.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation
 from dialogs.application.reminders import Reminders
 from dialogs.application.settings import Settings
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
-from storage.db import upgrade
 from storage.models import Campaign, Contact
 from storage.repository import Store
+from tests.demo_db import DemoDatabase
 from tests.telegram.fake_api import TOKEN, FakeTelegram
 
 DEADLINE = date(2026, 3, 1)
@@ -76,13 +76,11 @@ async def join(store: Store, demo: DemoOrganisation, **identity) -> Contact:
 
 
 @pytest.fixture
-async def world(tmp_path) -> AsyncIterator[World]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'reminders.db'}"
-    await upgrade(url)
+async def world(demo_db: DemoDatabase) -> AsyncIterator[World]:
+    url = demo_db.url
     store = Store.from_url(url)
-    campaign, made = await seed_demo(store, today=date(2026, 2, 1))
+    campaign, orgs = demo_db.campaign, demo_db.orgs
     assert campaign.deadline == DEADLINE
-    orgs = {o.organisation.subject_kind: o for o in made}
     alice = await join(store, orgs["mvd_unit"], telegram_user_id=ALICE, language="ru")
     carol = await join(store, orgs["mvd_unit"], web_login="carol", language="ru")
     bek = await join(store, orgs["ngo"], telegram_user_id=BEK, language="kk")

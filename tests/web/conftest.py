@@ -1,10 +1,9 @@
-"""A web chat over a fresh SQLite demo campaign, driven through aiohttp's test client."""
+"""A web chat over this test's copy of the demo database, driven through aiohttp's test client."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pytest
@@ -13,13 +12,13 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.web import WEBCHAT_KEY, WebChat, create_web_app
-from dialogs.application.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation
 from dialogs.application.dialog import DialogService
 from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
-from storage.db import upgrade
 from storage.models import Campaign, WebSession
 from storage.repository import Store
+from tests.demo_db import DemoDatabase
 
 BOT_TOKEN = "123456:TEST-token-for-mini-app-validation"
 
@@ -91,12 +90,10 @@ async def post(client: TestClient, path: str, payload: Any, csrf: str | None, **
 
 
 @pytest.fixture
-async def webchat(tmp_path) -> AsyncIterator[Web]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
-    await upgrade(url)
+async def webchat(demo_db: DemoDatabase) -> AsyncIterator[Web]:
+    url = demo_db.url
     store = Store.from_url(url)
     services = Application.over(store)
-    campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
     clients: list[TestClient] = []
 
     async def new_client(app: web.Application | None = None, **overrides: Any) -> TestClient:
@@ -109,8 +106,8 @@ async def webchat(tmp_path) -> AsyncIterator[Web]:
     env = Web(
         store,
         services,
-        campaign,
-        {o.organisation.subject_kind: o for o in orgs},
+        demo_db.campaign,
+        demo_db.orgs,
         url,
         make_settings(url),
         new_client,

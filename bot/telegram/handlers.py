@@ -41,9 +41,9 @@ class _Refused(Exception):
         self.msgid = msgid
 
 
-async def _contact(app: Application, user: User) -> Person:
+async def _contact(services: Application, user: User) -> Person:
     """The active contact bound to this Telegram account, or :class:`_Refused`."""
-    person = await app.people.by_telegram(user.id)
+    person = await services.people.by_telegram(user.id)
     if person is None:
         raise _Refused(texts.UNKNOWN_USER)
     if not person.active:
@@ -55,15 +55,15 @@ async def _say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:
     await send_text(bot, chat_id, texts.text(lang, msgid))
 
 
-async def _dialog(bot: Bot, app: Application, user: User, chat_id: int, inp: Input) -> bool:
+async def _dialog(bot: Bot, services: Application, user: User, chat_id: int, inp: Input) -> bool:
     """One input through the dialog service, its replies to the chat; False if it failed."""
     try:
-        contact = await _contact(app, user)
+        contact = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
         return False
     try:
-        replies = await app.dialog.handle(
+        replies = await services.dialog.handle(
             contact.id, inp, channel=CHANNEL, lang_hint=user.language_code
         )
     except errors.AccessDenied:
@@ -86,9 +86,9 @@ async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         log.exception("could not deliver %s replies to chat %s", len(replies), chat_id)
 
 
-async def _language_of(app: Application, user: User) -> str:
+async def _language_of(services: Application, user: User) -> str:
     """The stored language of the person, else their Telegram language."""
-    person = await app.people.by_telegram(user.id)
+    person = await services.people.by_telegram(user.id)
     return person.language if person is not None else normalise(user.language_code)
 
 
@@ -119,7 +119,7 @@ async def start_with_token(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    app: Application,
+    services: Application,
     form_url: str | None,
 ) -> None:
     """A deep link: join by the invitation (the application layer's rule), then begin."""
@@ -128,7 +128,7 @@ async def start_with_token(
     token = (command.args or "").strip()
     await quietly(bot.send_chat_action(chat_id, ChatAction.TYPING), "chat action")
     try:
-        joined = await app.onboarding.join_telegram(
+        joined = await services.onboarding.join_telegram(
             token,
             user.id,
             display_name=user.full_name,
@@ -139,38 +139,40 @@ async def start_with_token(
         await _say(bot, chat_id, user.language_code, texts.REFUSALS[refused.reason])
         return
     log.info("Telegram user %s joined as contact %s", user.id, joined.person.id)
-    await _begin(bot, chat_id, app, joined.person, user, form_url)
+    await _begin(bot, chat_id, services, joined.person, user, form_url)
 
 
-async def start(message: Message, bot: Bot, app: Application, form_url: str | None) -> None:
+async def start(message: Message, bot: Bot, services: Application, form_url: str | None) -> None:
     """A known person continues where they were; anyone else learns how to join."""
     user, chat_id = message.from_user, message.chat.id
     assert user is not None
     try:
-        person = await _contact(app, user)
+        person = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
         return
-    await _begin(bot, chat_id, app, person, user, form_url)
+    await _begin(bot, chat_id, services, person, user, form_url)
 
 
 async def _begin(
     bot: Bot,
     chat_id: int,
-    app: Application,
+    services: Application,
     person: Person,
     user: User,
     form_url: str | None,
 ) -> None:
     """Welcome (or welcome back) a contact where their dialog stands, and offer the form."""
     try:
-        replies = await app.dialog.start(person.id, channel=CHANNEL, lang_hint=user.language_code)
+        replies = await services.dialog.start(
+            person.id, channel=CHANNEL, lang_hint=user.language_code
+        )
     except Exception:
         log.exception("start failed for contact %s", person.id)
         await _say(bot, chat_id, person.language, texts.SOMETHING_WRONG)
         return
     await _show(bot, chat_id, replies)
-    await _offer_form(bot, chat_id, await app.dialog.language(person.id), form_url)
+    await _offer_form(bot, chat_id, await services.dialog.language(person.id), form_url)
 
 
 async def _offer_form(bot: Bot, chat_id: int, lang: str, form_url: str | None) -> None:
@@ -190,54 +192,58 @@ async def _offer_form(bot: Bot, chat_id: int, lang: str, form_url: str | None) -
 # --- the dialog -------------------------------------------------------------------------------
 
 
-async def forwarded(message: Message, bot: Bot, app: Application) -> None:
+async def forwarded(message: Message, bot: Bot, services: Application) -> None:
     assert message.from_user is not None
-    lang = await _language_of(app, message.from_user)
+    lang = await _language_of(services, message.from_user)
     await _say(bot, message.chat.id, lang, texts.FORWARDED)
 
 
-async def command(message: Message, command: CommandObject, bot: Bot, app: Application) -> None:
+async def command(
+    message: Message, command: CommandObject, bot: Bot, services: Application
+) -> None:
     assert message.from_user is not None
     inp = Input.command(command.command.lower())
-    await _dialog(bot, app, message.from_user, message.chat.id, inp)
+    await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
-async def other_command(message: Message, match: re.Match[str], bot: Bot, app: Application) -> None:
+async def other_command(
+    message: Message, match: re.Match[str], bot: Bot, services: Application
+) -> None:
     """Unknown commands go to the engine, which names the known ones."""
     assert message.from_user is not None
     inp = Input.command(match.group(1).lower())
-    await _dialog(bot, app, message.from_user, message.chat.id, inp)
+    await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
-async def text(message: Message, bot: Bot, app: Application) -> None:
+async def text(message: Message, bot: Bot, services: Application) -> None:
     assert message.from_user is not None and message.text is not None
     inp = Input.text(message.text)
-    await _dialog(bot, app, message.from_user, message.chat.id, inp)
+    await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
-async def not_text(message: Message, bot: Bot, app: Application) -> None:
+async def not_text(message: Message, bot: Bot, services: Application) -> None:
     """Stickers, photos, documents, voice, locations, contacts, polls…: nothing to store."""
     if message.from_user is None:
         return
-    lang = await _language_of(app, message.from_user)
+    lang = await _language_of(services, message.from_user)
     await _say(bot, message.chat.id, lang, texts.NOT_TEXT)
 
 
-async def edited(message: Message, bot: Bot, app: Application) -> None:
+async def edited(message: Message, bot: Bot, services: Application) -> None:
     """An edit of an earlier message: the answer stored from the original stays."""
     if message.from_user is None:
         return
-    lang = await _language_of(app, message.from_user)
+    lang = await _language_of(services, message.from_user)
     await _say(bot, message.chat.id, lang, texts.EDITED)
 
 
-async def button(callback: CallbackQuery, bot: Bot, app: Application) -> None:
+async def button(callback: CallbackQuery, bot: Bot, services: Application) -> None:
     # Answer at once, so the client stops its spinner before the (slower) work.
     await quietly(callback.answer(), "answering callback")
     user = callback.from_user
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
-    done = await _dialog(bot, app, user, chat_id, Input.button(callback.data or ""))
+    done = await _dialog(bot, services, user, chat_id, Input.button(callback.data or ""))
     if done and message is not None:
         # Old buttons disappear; after a failure they stay, so the person can press again.
         await remove_keyboard(bot, chat_id, message.message_id)

@@ -45,7 +45,7 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(app: Application, *, form_url: str | None = None) -> Dispatcher:
+def build_dispatcher(services: Application, *, form_url: str | None = None) -> Dispatcher:
     """The Dispatcher with every router; state lives in the database, not in aiogram's FSM.
 
     Updates of one person are handled one after another (``SimpleEventIsolation`` locks
@@ -55,10 +55,10 @@ def build_dispatcher(app: Application, *, form_url: str | None = None) -> Dispat
     dispatcher = Dispatcher(
         events_isolation=SimpleEventIsolation(),
         name="saualnama-telegram",
-        app=app,
+        services=services,
         form_url=form_url,
     )
-    dispatcher.update.outer_middleware(ProcessedUpdates(app.updates))
+    dispatcher.update.outer_middleware(ProcessedUpdates(services.updates))
     dispatcher.include_routers(*handlers.build_routers())
     return dispatcher
 

@@ -77,15 +77,15 @@ class WebChat:
     def __init__(
         self,
         settings: Settings,
-        app: Application,
+        services: Application,
         *,
         sessions: WebSessions | None = None,
         limiter: SlidingWindowLimiter | None = None,
     ) -> None:
         self.settings = settings
-        self.app = app
-        self.service = app.dialog
-        self.sessions = sessions or app.web_sessions
+        self.services = services
+        self.service = services.dialog
+        self.sessions = sessions or services.web_sessions
         self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
         self.trusted_proxies = frozenset(
             a.strip() for a in settings.trusted_proxies.split(",") if a.strip()
@@ -210,13 +210,13 @@ class WebChat:
         return response
 
     async def _join(self, token: str, device: str, lang: str) -> Joined:
-        return await self.app.onboarding.join_web(token, f"web:{device}", language=lang)
+        return await self.services.onboarding.join_web(token, f"web:{device}", language=lang)
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         session = await self._session(request)
         if session is None:
             return self._page(self._lang(request), "no_session", 401)
-        people = self.app.people
+        people = self.services.people
         try:
             person = await people.get(session.contact_id)
             name = await people.organisation_name(person)
@@ -292,7 +292,7 @@ class WebChat:
         except InvalidInitData as exc:
             log.info("Mini App initData refused from %s: %s", address, exc)
             raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
-        person = await self.app.people.by_telegram(data["user_id"])
+        person = await self.services.people.by_telegram(data["user_id"])
         if person is None or not person.active:
             raise _json_error(403, page_text(lang, "not_linked")[1], "not_linked")
         await self.sessions.drop(request.cookies.get(SESSION_COOKIE))
@@ -426,13 +426,13 @@ _SECURE_KEY = web.AppKey("secure", bool)
 
 def create_web_app(
     settings: Settings,
-    app: Application,
+    services: Application,
     *,
     sessions: WebSessions | None = None,
     limiter: SlidingWindowLimiter | None = None,
 ) -> web.Application:
     """The aiohttp application of the web chat (Telegram's webhook may be added to it)."""
-    chat = WebChat(settings, app, sessions=sessions, limiter=limiter)
+    chat = WebChat(settings, services, sessions=sessions, limiter=limiter)
     app = web.Application(middlewares=[chat.guard], client_max_size=1024**2)
     app[WEBCHAT_KEY] = chat
     app[_SECURE_KEY] = chat.secure

@@ -133,6 +133,11 @@ class Harness:
         return row.state.get("engine", {}) if row else {}
 
 
+def screen(replies: list[Reply]) -> list[tuple[str, list[list[str]]]]:
+    """What a person sees of each reply: its whole text and its buttons' labels, by row."""
+    return [(r.text, [[b.label for b in row] for row in r.buttons]) for r in replies]
+
+
 def replies_of(calls: list[Call], chat_id: int) -> list[Reply]:
     """The messages the bot sent (or rewrote) in a chat, as engine replies."""
     out = []

@@ -89,7 +89,10 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(demo_db, tmp
         assert await run_cli(url, "return", str(response.id), "--reason", "Уточните 16.1") == 0
         assert (await store.get_response(response.id)).status == "returned"
         assert await run_cli(url, "return", str(response.id), "--reason", "ещё") == 2
-        assert "only a submitted response can be returned" in capsys.readouterr().err
+        assert capsys.readouterr().err == (
+            f"error: response {response.id} is returned: only a submitted response can be "
+            "returned (see `python -m admin progress --campaign ID`)\n"
+        )
         events = await store.list_audit_events(action="export.taken")
         assert [e.details["format"] for e in events] == ["json", "csv"]
     finally:

@@ -14,7 +14,7 @@ from typing import Any
 
 from dialogs import i18n
 from dialogs.questionnaire import default, load
-from dialogs.schema import BreakdownField, Item, OpenBreakdownField, Questionnaire
+from dialogs.schema import Block, BreakdownField, Item, OpenBreakdownField, Questionnaire
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +55,7 @@ def texts(message: str | None) -> dict[str, str] | None:
     return {lang: i18n.gettext(lang, message) for lang in i18n.LANGUAGES}
 
 
-def as_json(q: Questionnaire, blocks: list | None = None) -> dict[str, Any]:
+def as_json(q: Questionnaire, blocks: list[Block] | None = None) -> dict[str, Any]:
     """The questionnaire as plain data with every text in ru, kk and en."""
     return {
         "version": q.version,
@@ -142,7 +142,7 @@ KIND_NAMES = {
 }
 
 
-def as_text(q: Questionnaire, blocks: list, lang: str) -> str:
+def as_text(q: Questionnaire, blocks: list[Block], lang: str) -> str:
     """One or more blocks as readable, indented text in one language."""
     _ = i18n.translator(lang)
     lines: list[str] = []

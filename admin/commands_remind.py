@@ -4,6 +4,9 @@ The bot sends them by itself every ``REMINDER_INTERVAL_MINUTES`` while it runs; 
 command is for the coordinator who wants to see who would be reminded, or to send
 without waiting.  Sending goes through Telegram (``BOT_TOKEN``, ``TELEGRAM_API_URL``)
 and is claimed in the database like the bot's own runs, so nothing is sent twice.
+
+The sender is the Telegram channel's, found by name through the application layer
+(:func:`dialogs.application.senders.sender_for`): ``admin`` never imports ``bot``.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import sys
 from datetime import date
 from typing import TextIO
 
-from bot import reminders
-from dialogs.application.dialog import DialogService
+from dialogs.application import reminders
+from dialogs.application.senders import NoSender, sender_for
 from dialogs.application.settings import Settings, load_settings
+from dialogs.questionnaire import default
 from storage import db
 from storage.repository import Store
 
@@ -68,32 +72,22 @@ async def _run(
     out: TextIO,
 ) -> int:
     if not dry_run:
-        await db.upgrade(
-            settings.database_url
-        )  # as the bot does at start; a dry run writes nothing
+        # as the bot does at start; a dry run writes nothing
+        await db.upgrade(settings.database_url)
     store = Store.from_url(settings.database_url)
     try:
-        service = DialogService(store)
+        planner = reminders.Reminders(store, default())
         if dry_run:
-            planned = await reminders.plan_due(
-                store, service, today=today, days=days, campaign_id=campaign_id
-            )
+            planned = await planner.plan_due(today=today, days=days, campaign_id=campaign_id)
             await _print(store, planned, out, today, dry_run=True)
             return 0
-        from bot.telegram import create_bot
-
-        bot = create_bot(settings)
         try:
-            done = await reminders.send_due(
-                store,
-                service,
-                reminders.TelegramSender(bot),
-                today=today,
-                days=days,
-                campaign_id=campaign_id,
-            )
-        finally:
-            await bot.session.close()
+            opened = sender_for(settings, "telegram")
+        except NoSender as exc:
+            print(f"error: {exc}; --dry-run still lists them", file=sys.stderr)
+            return 2
+        async with opened as sender:
+            done = await planner.send_due(sender, today=today, days=days, campaign_id=campaign_id)
         await _print(store, done, out, today, dry_run=False)
         return 1 if any(d.status == "failed" for d in done) else 0
     finally:

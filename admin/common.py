@@ -13,7 +13,7 @@ import getpass
 import os
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date
 from typing import Any
 
@@ -105,17 +105,17 @@ def fail(message: str) -> int:
     return 2
 
 
-def _run_coroutine(factory: Callable[[], Awaitable[int]]) -> int:
+def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
     """``asyncio.run``; in a worker thread when this thread already runs a loop (tests)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(factory())  # type: ignore[arg-type]
-    result: list[Any] = []
+        return asyncio.run(factory())
+    result: list[int | BaseException] = []
 
     def target() -> None:
         try:
-            result.append(asyncio.run(factory()))  # type: ignore[arg-type]
+            result.append(asyncio.run(factory()))
         except BaseException as exc:
             result.append(exc)
 

@@ -22,7 +22,7 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-from admin.demo import seed_demo
+from dialogs.application.demo import seed_demo
 from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
 from dialogs.parsing import parse_count

@@ -11,7 +11,7 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -19,10 +19,8 @@ from aiohttp import web
 
 from bot.reminders import start_reminders
 from bot.web import create_web_app
-from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application, open_application
 from dialogs.application.settings import Settings, load_settings
-from storage import db
-from storage.repository import Store
 
 log = logging.getLogger("bot")
 
@@ -33,9 +31,9 @@ class Telegram:
 
     bot: Any
     dispatcher: Any
-    polling: asyncio.Task | None = None
+    polling: asyncio.Task[None] | None = None
     mode: str = "polling"
-    tasks: list[asyncio.Task] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
 
 @dataclass
@@ -43,8 +41,7 @@ class Runtime:
     """Everything :func:`serve` started, for a clean stop."""
 
     settings: Settings
-    store: Store
-    service: DialogService
+    services: Application
     app: web.Application
     runner: web.AppRunner | None = None
     telegram: Telegram | None = None
@@ -67,13 +64,6 @@ def effective_settings(
     return settings.model_copy(update=update) if update else settings
 
 
-async def open_store(settings: Settings) -> tuple[Store, DialogService]:
-    """Bring the database schema up to date and build the store and the dialog service."""
-    await db.upgrade(settings.database_url)
-    store = Store.from_url(settings.database_url)
-    return store, DialogService(store)
-
-
 def invite_links(settings: Settings, token: str) -> tuple[str, str | None]:
     """(web link, Telegram deep link or None) of an invitation token."""
     web_link = f"{settings.public_url.rstrip('/')}/i/{token}"
@@ -82,11 +72,9 @@ def invite_links(settings: Settings, token: str) -> tuple[str, str | None]:
     return web_link, tg_link
 
 
-async def seed_demo_campaign(store: Store, settings: Settings) -> list[str]:
+async def seed_demo_campaign(services: Application, settings: Settings) -> list[str]:
     """Create the demo campaign (one organisation per subject kind); lines to print."""
-    from admin.demo import seed_demo
-
-    campaign, orgs = await seed_demo(store)
+    campaign, orgs = await services.seed_demo()
     lines = [
         f"Demo campaign «{campaign.title}» is open ({len(orgs)} organisations, one per kind).",
         "Open an invite link in a browser" + (" or Telegram:" if settings.bot_username else ":"),
@@ -101,7 +89,7 @@ async def seed_demo_campaign(store: Store, settings: Settings) -> list[str]:
 
 
 async def start_telegram(
-    settings: Settings, service: DialogService, store: Store, app: web.Application
+    settings: Settings, services: Application, app: web.Application
 ) -> Telegram | None:
     """Start the Telegram channel if a token is set and ``bot.telegram`` is there.
 
@@ -120,7 +108,7 @@ async def start_telegram(
     try:
         bot = tg.create_bot(settings)
         form = f"{settings.public_url.rstrip('/')}/tg"
-        dispatcher = tg.build_dispatcher(service, store, form_url=form)
+        dispatcher = tg.build_dispatcher(services, form_url=form)
         telegram = Telegram(bot, dispatcher)
         telegram.tasks.append(_background(tg.set_commands(bot), "setting the bot's commands"))
         if settings.webhook_path:
@@ -152,7 +140,7 @@ async def register_webhook(settings: Settings, telegram: Telegram) -> None:
     log.info("Telegram webhook registered at %s", url)
 
 
-def _background(work: Any, what: str) -> asyncio.Task:
+def _background(work: Awaitable[object], what: str) -> asyncio.Task[None]:
     async def run() -> None:
         try:
             await work
@@ -164,23 +152,23 @@ def _background(work: Any, what: str) -> asyncio.Task:
     return asyncio.create_task(run())
 
 
-def _report_polling_end(task: asyncio.Task) -> None:
+def _report_polling_end(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("Telegram polling stopped", exc_info=task.exception())
 
 
 async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = None) -> Runtime:
     """Open the database, build the web app (and Telegram), listen; returns what runs."""
-    store, service = await open_store(settings)
+    services = await open_application(settings)
     runtime: Runtime | None = None
     try:
-        app = create_web_app(settings, service, store)
-        runtime = Runtime(settings, store, service, app)
+        app = create_web_app(settings, services)
+        runtime = Runtime(settings, services, app)
         if demo:
-            runtime.links = await seed_demo_campaign(store, settings)
-        runtime.telegram = await start_telegram(settings, service, store, app)
+            runtime.links = await seed_demo_campaign(services, settings)
+        runtime.telegram = await start_telegram(settings, services, app)
         if runtime.telegram is not None:  # reminders go out through Telegram only
-            reminder_task = start_reminders(settings, store, service, runtime.telegram.bot)
+            reminder_task = start_reminders(settings, services.reminders, runtime.telegram.bot)
             if reminder_task is not None:
                 runtime.telegram.tasks.append(reminder_task)
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
@@ -196,7 +184,7 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
         if runtime is not None:
             await stop(runtime)
         else:
-            await store.close()
+            await services.close()
         raise
     out = out or sys.stdout
     print(f"Saualnama web chat: {settings.public_url.rstrip('/')}/  "
@@ -225,7 +213,7 @@ async def stop(runtime: Runtime) -> None:
                 log.exception("closing the bot session failed")
     if runtime.runner is not None:
         await runtime.runner.cleanup()
-    await runtime.store.close()
+    await runtime.services.close()
 
 
 async def serve(

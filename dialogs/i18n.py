@@ -25,6 +25,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LANGUAGES: tuple[str, ...] = ("ru", "kk", "en")
+#: Each language by its own name, as the language buttons show it.
+NAMES: dict[str, str] = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 SOURCE_LANGUAGE = "ru"
 DOMAIN = "messages"
 LOCALES_DIR = Path(os.environ.get("SAUALNAMA_LOCALES_DIR", Path(__file__).parents[1] / "locales"))

@@ -134,7 +134,7 @@ def _cross_check(q: Questionnaire, path: Path | None) -> None:
 
     kinds = {k.code for k in q.subject_kinds} | {"all"}
     sets = {s.code for s in q.category_sets}
-    dims = {d.code for d in q.dimensions}
+    dims: set[str] = {d.code for d in q.dimensions}
     for expected, block in enumerate(q.blocks, start=1):
         where_b = f"block {block.number}"
         if block.number != expected:

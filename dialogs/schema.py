@@ -110,6 +110,8 @@ class BaseField(Strict):
     """What every field has: a code unique in its item, a label, an optional hint."""
 
     key: Annotated[str, Field(pattern=CODE)]
+    #: How it is answered; each kind of field narrows it to its own literal.
+    kind: str
     label: str
     hint: str | None = None
 

@@ -186,7 +186,9 @@ class StaleAnswerError(ConflictError):
 class StaleResponseError(ConflictError):
     """The response changed (an answer was saved, or its status moved) after it was read."""
 
-    def __init__(self, response_id: int, expected_version: int, current_version: int) -> None:
+    def __init__(
+        self, response_id: int, expected_version: int, current_version: int | None
+    ) -> None:
         self.response_id = response_id
         self.expected_version = expected_version
         self.current_version = current_version

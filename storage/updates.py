@@ -35,4 +35,4 @@ class UpdateStore(StoreBase):
             result = await s.execute(
                 delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
             )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult; execute() is typed Result

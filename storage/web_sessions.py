@@ -113,10 +113,10 @@ class WebSessionStore(StoreBase):
         """End every session of a contact (deactivated, released); returns how many."""
         async with self._tx() as s:
             result = await s.execute(delete(WebSession).where(WebSession.contact_id == contact_id))
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult; execute() is typed Result
 
     async def purge_expired_web_sessions(self, *, now: datetime | None = None) -> int:
         """Delete the sessions past their idle or absolute expiry; returns how many."""
         async with self._tx() as s:
             result = await s.execute(delete(WebSession).where(_expired(now or utcnow())))
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE gives a CursorResult; execute() is typed Result

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from admin.demo import seed_demo
+from dialogs.application.demo import seed_demo
 from dialogs.questionnaire import default
 from storage.db import upgrade
 from storage.repository import Store

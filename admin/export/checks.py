@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from admin.export.data import NOT_STARTED, CampaignData, Sheet
 from admin.export.rows import Cell
 from dialogs import rules
+from dialogs.contract import Answer as EngineAnswer
 from dialogs.rules import rule_code
 from dialogs.schema import BreakdownField, Item, OpenBreakdownField, Rule
 
@@ -91,7 +92,11 @@ def sheet_checks(data: CampaignData, sheet: Sheet) -> Iterator[dict[str, Cell]]:
         return
     answers = sheet.engine_answers()
     for step in walk.steps:
-        where = {"block": step.block.number, "item": step.item.number, "code": step.code}
+        where: dict[str, Cell] = {
+            "block": step.block.number,
+            "item": step.item.number,
+            "code": step.code,
+        }
         answer = answers.get(step.code)
         if answer is None:
             yield {**base, **where, "check": "missing", "label_ru": step.field.label}
@@ -110,7 +115,9 @@ def sheet_checks(data: CampaignData, sheet: Sheet) -> Iterator[dict[str, Cell]]:
                 yield {**base, **_rule_row(block.number, item, rule, total, summed, answers)}
 
 
-def _rule_row(block: int, item: Item, rule: Rule, total: int, summed: int, answers: dict) -> dict:
+def _rule_row(
+    block: int, item: Item, rule: Rule, total: int, summed: int, answers: dict[str, EngineAnswer]
+) -> dict[str, Cell]:
     breakdown = is_breakdown_rule(item, rule)
     parts = ", ".join(f"{item.code}.{p}" for p in rule.parts)
     if rule.check == "equal":

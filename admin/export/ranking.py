@@ -73,7 +73,7 @@ def is_victim_item(item: Item) -> bool:
 
 def count_fields(q: Questionnaire, section: str) -> list[tuple[Item, BaseField]]:
     """The breakdown fields summed in a count section."""
-    found = []
+    found: list[tuple[Item, BaseField]] = []
     for _block, item, f in q.walk():
         if not isinstance(f, OpenBreakdownField):
             continue

@@ -32,7 +32,15 @@ from typing import Any
 from admin.export.data import CampaignData, Sheet, Stored, iso_utc
 from dialogs.render import category_label
 from dialogs.rules import comment_code
-from dialogs.schema import BaseField, Block, Item, Questionnaire
+from dialogs.schema import (
+    BaseField,
+    Block,
+    BreakdownField,
+    ChoiceField,
+    Item,
+    ListField,
+    Questionnaire,
+)
 
 COLUMNS = (
     "campaign",
@@ -90,7 +98,8 @@ def value_cells(q: Questionnaire, field: BaseField, value: Any) -> Iterator[tupl
         else:
             option = value.get("option")
             codes = option if isinstance(option, list) else [option]
-            labels = {o.code: o.label for o in field.options}  # type: ignore[attr-defined]
+            options = field.options if isinstance(field, ChoiceField) else []
+            labels = {o.code: o.label for o in options}
             yield (
                 "",
                 "; ".join(labels.get(str(c), "") for c in codes),
@@ -107,7 +116,7 @@ def value_cells(q: Questionnaire, field: BaseField, value: Any) -> Iterator[tupl
         for key in _ordered_keys(q, field, value):
             yield key, label(q, field, key), number(value[key])
     elif kind == "list" and isinstance(value, list):
-        columns = field.columns  # type: ignore[attr-defined]
+        columns = field.columns if isinstance(field, ListField) else []
         yield "entries", "", len(value)
         for n, entry in enumerate(value, start=1):
             for col in columns:
@@ -122,8 +131,8 @@ def value_cells(q: Questionnaire, field: BaseField, value: Any) -> Iterator[tupl
 def _ordered_keys(q: Questionnaire, field: BaseField, value: dict[str, Any]) -> list[str]:
     """Fixed categories in the questionnaire's order; open keys sorted (stable on every
     backend: PostgreSQL's JSONB does not keep key order)."""
-    if field.kind == "breakdown":
-        order = [c.code for c in q.category_set(field.categories).categories]  # type: ignore[attr-defined]
+    if isinstance(field, BreakdownField):
+        order = [c.code for c in q.category_set(field.categories).categories]
         return [k for k in order if k in value] + sorted(k for k in value if k not in order)
     return sorted(value)
 

@@ -3,7 +3,7 @@
 Public API, called by the process entry point::
 
     bot = create_bot(settings)
-    dispatcher = build_dispatcher(DialogService(store), store)
+    dispatcher = build_dispatcher(services)            # dialogs.application.factory.Application
     await set_commands(bot)
     await run_polling(bot, dispatcher)                 # or, with a web app:
     setup_webhook(app, bot, dispatcher, settings.webhook_path, settings.webhook_secret)

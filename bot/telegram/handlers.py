@@ -20,17 +20,16 @@ from aiogram.types import CallbackQuery, ErrorEvent, MenuButtonWebApp, Message, 
 
 from bot.telegram import texts
 from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
-from dialogs.application.dialog import DialogService
+from dialogs.application import errors
+from dialogs.application.factory import Application
+from dialogs.application.onboarding import InvitationRefused
+from dialogs.application.people import Person
 from dialogs.contract import Input, Reply
 from dialogs.i18n import normalise, translator
-from storage import errors
-from storage.models import Contact
-from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DIALOG_COMMANDS = ("menu", "progress", "review", "submit", "language", "help")
 COMMAND_NAME_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s|$)")
 
@@ -42,31 +41,29 @@ class _Refused(Exception):
         self.msgid = msgid
 
 
-async def _contact(store: Store, user: User) -> Contact:
+async def _contact(services: Application, user: User) -> Person:
     """The active contact bound to this Telegram account, or :class:`_Refused`."""
-    contact = await store.find_contact(telegram_user_id=user.id)
-    if contact is None:
+    person = await services.people.by_telegram(user.id)
+    if person is None:
         raise _Refused(texts.UNKNOWN_USER)
-    if not contact.active:
+    if not person.active:
         raise _Refused(texts.DEACTIVATED)
-    return contact
+    return person
 
 
 async def _say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:
     await send_text(bot, chat_id, texts.text(lang, msgid))
 
 
-async def _dialog(
-    bot: Bot, service: DialogService, store: Store, user: User, chat_id: int, inp: Input
-) -> bool:
+async def _dialog(bot: Bot, services: Application, user: User, chat_id: int, inp: Input) -> bool:
     """One input through the dialog service, its replies to the chat; False if it failed."""
     try:
-        contact = await _contact(store, user)
+        contact = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
         return False
     try:
-        replies = await service.handle(
+        replies = await services.dialog.handle(
             contact.id, inp, channel=CHANNEL, lang_hint=user.language_code
         )
     except errors.AccessDenied:
@@ -89,10 +86,10 @@ async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
         log.exception("could not deliver %s replies to chat %s", len(replies), chat_id)
 
 
-async def _language_of(store: Store, user: User) -> str:
+async def _language_of(services: Application, user: User) -> str:
     """The stored language of the person, else their Telegram language."""
-    contact = await store.find_contact(telegram_user_id=user.id)
-    return contact.language if contact is not None else normalise(user.language_code)
+    person = await services.people.by_telegram(user.id)
+    return person.language if person is not None else normalise(user.language_code)
 
 
 # --- chats that are not private --------------------------------------------------------------
@@ -118,97 +115,64 @@ async def group_button(callback: CallbackQuery) -> None:
 # --- joining: /start [token] ------------------------------------------------------------------
 
 
-async def _redeem(store: Store, token: str, user: User) -> tuple[Contact, int | None]:
-    """Bind the account through the invitation; returns the contact and the link's campaign."""
-    open_ids = {c.id for c in await store.list_campaigns(status="open")}
-    if not open_ids:
-        raise _Refused(texts.NO_OPEN_CAMPAIGN)
-    invitation = await store.find_invitation(token)
-    campaign_id = invitation.campaign_id if invitation is not None else None
-    if campaign_id is not None and campaign_id not in open_ids:
-        raise _Refused(texts.WRONG_CAMPAIGN_LINK)
-    contact = await store.redeem_invitation(
-        token,
-        campaign_id=campaign_id,
-        telegram_user_id=user.id,
-        channel=CHANNEL,
-        display_name=user.full_name[:200],
-        language=normalise(user.language_code),
-    )
-    return contact, campaign_id
-
-
-INVITATION_ERRORS: dict[type[errors.InvitationError], str] = {
-    errors.InvalidInvitation: texts.INVALID_LINK,
-    errors.ExpiredInvitation: texts.EXPIRED_LINK,
-    errors.UsedUpInvitation: texts.USED_UP_LINK,
-    errors.WrongCampaignInvitation: texts.WRONG_CAMPAIGN_LINK,
-    errors.AlreadyBoundElsewhere: texts.BOUND_ELSEWHERE,
-}
-
-
 async def start_with_token(
     message: Message,
     command: CommandObject,
     bot: Bot,
-    service: DialogService,
-    store: Store,
+    services: Application,
     form_url: str | None,
 ) -> None:
+    """A deep link: join by the invitation (the application layer's rule), then begin."""
     user, chat_id = message.from_user, message.chat.id
     assert user is not None
     token = (command.args or "").strip()
-    if not TOKEN_RE.match(token):
-        await _say(bot, chat_id, user.language_code, texts.INVALID_LINK)
-        return
     await quietly(bot.send_chat_action(chat_id, ChatAction.TYPING), "chat action")
     try:
-        contact, campaign_id = await _redeem(store, token, user)
-    except _Refused as refused:
-        await _say(bot, chat_id, user.language_code, refused.msgid)
+        joined = await services.onboarding.join_telegram(
+            token,
+            user.id,
+            display_name=user.full_name,
+            language=normalise(user.language_code),
+        )
+    except InvitationRefused as refused:
+        log.info("invitation refused for Telegram user %s: %s", user.id, refused.reason.value)
+        await _say(bot, chat_id, user.language_code, texts.REFUSALS[refused.reason])
         return
-    except errors.InvitationError as exc:
-        log.info("invitation refused for Telegram user %s: %s", user.id, type(exc).__name__)
-        await _say(bot, chat_id, user.language_code, INVITATION_ERRORS[type(exc)])
-        return
-    log.info("Telegram user %s joined as contact %s", user.id, contact.id)
-    await _begin(bot, chat_id, service, contact, user, form_url, campaign_id)
+    log.info("Telegram user %s joined as contact %s", user.id, joined.person.id)
+    await _begin(bot, chat_id, services, joined.person, user, form_url)
 
 
-async def start(
-    message: Message, bot: Bot, service: DialogService, store: Store, form_url: str | None
-) -> None:
+async def start(message: Message, bot: Bot, services: Application, form_url: str | None) -> None:
     """A known person continues where they were; anyone else learns how to join."""
     user, chat_id = message.from_user, message.chat.id
     assert user is not None
     try:
-        contact = await _contact(store, user)
+        person = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
         return
-    await _begin(bot, chat_id, service, contact, user, form_url)
+    await _begin(bot, chat_id, services, person, user, form_url)
 
 
 async def _begin(
     bot: Bot,
     chat_id: int,
-    service: DialogService,
-    contact: Contact,
+    services: Application,
+    person: Person,
     user: User,
     form_url: str | None,
-    campaign_id: int | None = None,
 ) -> None:
     """Welcome (or welcome back) a contact where their dialog stands, and offer the form."""
     try:
-        replies = await service.start(
-            contact.id, channel=CHANNEL, lang_hint=user.language_code, campaign_id=campaign_id
+        replies = await services.dialog.start(
+            person.id, channel=CHANNEL, lang_hint=user.language_code
         )
     except Exception:
-        log.exception("start failed for contact %s", contact.id)
-        await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)
+        log.exception("start failed for contact %s", person.id)
+        await _say(bot, chat_id, person.language, texts.SOMETHING_WRONG)
         return
     await _show(bot, chat_id, replies)
-    await _offer_form(bot, chat_id, await service.language(contact.id), form_url)
+    await _offer_form(bot, chat_id, await services.dialog.language(person.id), form_url)
 
 
 async def _offer_form(bot: Bot, chat_id: int, lang: str, form_url: str | None) -> None:
@@ -228,58 +192,58 @@ async def _offer_form(bot: Bot, chat_id: int, lang: str, form_url: str | None) -
 # --- the dialog -------------------------------------------------------------------------------
 
 
-async def forwarded(message: Message, bot: Bot, store: Store) -> None:
+async def forwarded(message: Message, bot: Bot, services: Application) -> None:
     assert message.from_user is not None
-    lang = await _language_of(store, message.from_user)
+    lang = await _language_of(services, message.from_user)
     await _say(bot, message.chat.id, lang, texts.FORWARDED)
 
 
 async def command(
-    message: Message, command: CommandObject, bot: Bot, service: DialogService, store: Store
+    message: Message, command: CommandObject, bot: Bot, services: Application
 ) -> None:
     assert message.from_user is not None
     inp = Input.command(command.command.lower())
-    await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
+    await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
 async def other_command(
-    message: Message, match: re.Match[str], bot: Bot, service: DialogService, store: Store
+    message: Message, match: re.Match[str], bot: Bot, services: Application
 ) -> None:
     """Unknown commands go to the engine, which names the known ones."""
     assert message.from_user is not None
     inp = Input.command(match.group(1).lower())
-    await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
+    await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
-async def text(message: Message, bot: Bot, service: DialogService, store: Store) -> None:
+async def text(message: Message, bot: Bot, services: Application) -> None:
     assert message.from_user is not None and message.text is not None
     inp = Input.text(message.text)
-    await _dialog(bot, service, store, message.from_user, message.chat.id, inp)
+    await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
-async def not_text(message: Message, bot: Bot, store: Store) -> None:
+async def not_text(message: Message, bot: Bot, services: Application) -> None:
     """Stickers, photos, documents, voice, locations, contacts, polls…: nothing to store."""
     if message.from_user is None:
         return
-    lang = await _language_of(store, message.from_user)
+    lang = await _language_of(services, message.from_user)
     await _say(bot, message.chat.id, lang, texts.NOT_TEXT)
 
 
-async def edited(message: Message, bot: Bot, store: Store) -> None:
+async def edited(message: Message, bot: Bot, services: Application) -> None:
     """An edit of an earlier message: the answer stored from the original stays."""
     if message.from_user is None:
         return
-    lang = await _language_of(store, message.from_user)
+    lang = await _language_of(services, message.from_user)
     await _say(bot, message.chat.id, lang, texts.EDITED)
 
 
-async def button(callback: CallbackQuery, bot: Bot, service: DialogService, store: Store) -> None:
+async def button(callback: CallbackQuery, bot: Bot, services: Application) -> None:
     # Answer at once, so the client stops its spinner before the (slower) work.
     await quietly(callback.answer(), "answering callback")
     user = callback.from_user
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
-    done = await _dialog(bot, service, store, user, chat_id, Input.button(callback.data or ""))
+    done = await _dialog(bot, services, user, chat_id, Input.button(callback.data or ""))
     if done and message is not None:
         # Old buttons disappear; after a failure they stay, so the person can press again.
         await remove_keyboard(bot, chat_id, message.message_id)

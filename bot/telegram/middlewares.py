@@ -9,7 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
-from storage.repository import Store
+from dialogs.application.updates import UpdateLog
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,8 @@ class ProcessedUpdates(BaseMiddleware):
     loses that one message rather than applying it twice, e.g. to the next question.
     """
 
-    def __init__(self, store: Store, channel: str = "telegram") -> None:
-        self.store = store
+    def __init__(self, updates: UpdateLog, channel: str = "telegram") -> None:
+        self.updates = updates
         self.channel = channel
 
     async def __call__(
@@ -32,7 +32,7 @@ class ProcessedUpdates(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if isinstance(event, Update) and not await self.store.mark_processed(
+        if isinstance(event, Update) and not await self.updates.first_time(
             self.channel, event.update_id
         ):
             log.info("update %s was handled before; skipped", event.update_id)

@@ -20,9 +20,8 @@ from bot.telegram import handlers, texts
 from bot.telegram.middlewares import ProcessedUpdates
 from bot.telegram.sending import with_retry
 from dialogs import i18n
-from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
-from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +45,7 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(
-    service: DialogService, store: Store, *, form_url: str | None = None
-) -> Dispatcher:
+def build_dispatcher(services: Application, *, form_url: str | None = None) -> Dispatcher:
     """The Dispatcher with every router; state lives in the database, not in aiogram's FSM.
 
     Updates of one person are handled one after another (``SimpleEventIsolation`` locks
@@ -58,11 +55,10 @@ def build_dispatcher(
     dispatcher = Dispatcher(
         events_isolation=SimpleEventIsolation(),
         name="saualnama-telegram",
-        service=service,
-        store=store,
+        services=services,
         form_url=form_url,
     )
-    dispatcher.update.outer_middleware(ProcessedUpdates(store))
+    dispatcher.update.outer_middleware(ProcessedUpdates(services.updates))
     dispatcher.include_routers(*handlers.build_routers())
     return dispatcher
 
@@ -133,7 +129,9 @@ async def set_commands(bot: Bot) -> None:
             for name, description in texts.COMMANDS
         ]
 
-        async def call(commands: list[BotCommand] = commands, code: str | None = language_code):
+        async def call(
+            commands: list[BotCommand] = commands, code: str | None = language_code
+        ) -> bool:
             return await bot.set_my_commands(
                 commands, scope=BotCommandScopeAllPrivateChats(), language_code=code
             )

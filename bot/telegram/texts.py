@@ -8,6 +8,7 @@ that are not private, messages that are not text, failures.
 from __future__ import annotations
 
 from dialogs import i18n
+from dialogs.application.onboarding import CAMPAIGN_TEXTS, Refusal
 from dialogs.i18n import N_
 
 SOMETHING_WRONG = N_("Что-то пошло не так, попробуйте ещё раз.")
@@ -45,10 +46,8 @@ USED_UP_LINK = N_(
     "По этой ссылке-приглашению уже присоединилось наибольшее допустимое число сотрудников. "
     "Попросите у координатора новую ссылку."
 )
-WRONG_CAMPAIGN_LINK = N_(
-    "Эта ссылка-приглашение выдана для другого сбора данных, который сейчас не идёт. "
-    "Откройте ссылку из последнего письма координатора или попросите у него новую."
-)
+#: The campaign refusals are worded by the application layer, the same on every channel.
+WRONG_CAMPAIGN_LINK = CAMPAIGN_TEXTS[Refusal.CAMPAIGN_NOT_OPEN]
 BOUND_ELSEWHERE = N_(
     "Ваш аккаунт Telegram уже отвечает за другую организацию, а один аккаунт может отвечать "
     "только за одну организацию. Если это ошибка, попросите координатора отвязать аккаунт. "
@@ -57,7 +56,7 @@ BOUND_ELSEWHERE = N_(
 DEACTIVATED = N_(
     "Ваш доступ к анкете отключён координатором. Если это ошибка, обратитесь к координатору."
 )
-NO_OPEN_CAMPAIGN = N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся.")
+NO_OPEN_CAMPAIGN = CAMPAIGN_TEXTS[Refusal.NO_OPEN_CAMPAIGN]
 
 #: Bot menu commands and their descriptions (set with ``setMyCommands``).
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -77,3 +76,15 @@ def text(lang: str | None, msgid: str) -> str:
 
 #: The chat's menu button that opens the questionnaire as a form (Mini App).
 OPEN_FORM = N_("Открыть форму")
+
+
+#: What the bot says when a link is refused (an account, not a browser, is bound).
+REFUSALS: dict[Refusal, str] = {
+    Refusal.INVALID: INVALID_LINK,
+    Refusal.NO_OPEN_CAMPAIGN: NO_OPEN_CAMPAIGN,
+    Refusal.CAMPAIGN_NOT_OPEN: WRONG_CAMPAIGN_LINK,
+    Refusal.EXPIRED: EXPIRED_LINK,
+    Refusal.USED_UP: USED_UP_LINK,
+    Refusal.WRONG_CAMPAIGN: WRONG_CAMPAIGN_LINK,
+    Refusal.ELSEWHERE: BOUND_ELSEWHERE,
+}

@@ -25,6 +25,7 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,20 @@ from yarl import URL
 from bot.web import pages
 from bot.web.miniapp import InvalidInitData, validate_init_data
 from bot.web.ratelimit import SlidingWindowLimiter, client_address
-from bot.web.sessions import ABSOLUTE_TTL, Session, SessionStore
-from bot.web.texts import negotiate, page_text, ui_labels
+from bot.web.texts import REFUSAL_PAGES, negotiate, page_text, ui_labels
 from dialogs import i18n
-from dialogs.application.dialog import DialogService, Turned
+from dialogs.application import errors
+from dialogs.application.dialog import Turned
+from dialogs.application.factory import Application
+from dialogs.application.language import switch_language
+from dialogs.application.onboarding import InvitationRefused, Joined, Refusal
 from dialogs.application.settings import Settings
+from dialogs.application.web_sessions import ABSOLUTE_TTL, Session, WebSessions
 from dialogs.contract import COMMANDS, Input, Reply
-from storage import errors
-from storage.repository import Store
 
 log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "saualnama_session"
@@ -64,13 +69,6 @@ _PREVIEW_BOTS = re.compile(
     r"YandexBot|Applebot|Iframely|Embedly|MicrosoftPreview|Mattermost|Rocket\.Chat",
     re.IGNORECASE,
 )
-_INVITE_STATUS = {
-    errors.InvalidInvitation: ("invalid", 404),
-    errors.ExpiredInvitation: ("expired", 410),
-    errors.UsedUpInvitation: ("used_up", 410),
-    errors.WrongCampaignInvitation: ("wrong_campaign", 409),
-    errors.AlreadyBoundElsewhere: ("elsewhere", 409),
-}
 
 
 class WebChat:
@@ -79,16 +77,15 @@ class WebChat:
     def __init__(
         self,
         settings: Settings,
-        service: DialogService,
-        store: Store,
+        services: Application,
         *,
-        sessions: SessionStore | None = None,
+        sessions: WebSessions | None = None,
         limiter: SlidingWindowLimiter | None = None,
     ) -> None:
         self.settings = settings
-        self.service = service
-        self.store = store
-        self.sessions = sessions or SessionStore(store)
+        self.services = services
+        self.service = services.dialog
+        self.sessions = sessions or services.web_sessions
         self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
         self.trusted_proxies = frozenset(
             a.strip() for a in settings.trusted_proxies.split(",") if a.strip()
@@ -148,7 +145,9 @@ class WebChat:
         }
         return web.json_response(body, dumps=_dumps)
 
-    async def _run(self, request: web.Request, session: Session, work: Any) -> web.Response:
+    async def _run(
+        self, request: web.Request, session: Session, work: Awaitable[Turned]
+    ) -> web.Response:
         """Run a dialog call for the session; a contact that lost access loses the session."""
         try:
             return self._payload(await work)
@@ -184,17 +183,19 @@ class WebChat:
             device = secrets.token_urlsafe(32)
         try:
             try:
-                contact = await self._redeem(token, device, lang)
-            except errors.AlreadyBoundElsewhere:
+                joined = await self._join(token, device, lang)
+            except InvitationRefused as refused:
+                if refused.reason is not Refusal.ELSEWHERE:
+                    raise
                 # This browser answers for another organisation: a new web login for this one.
                 device = secrets.token_urlsafe(32)
-                contact = await self._redeem(token, device, lang)
-        except errors.InvitationError as exc:
-            situation, status = _INVITE_STATUS.get(type(exc), ("invalid", 404))
-            log.info("invitation refused for %s: %s", address, type(exc).__name__)
+                joined = await self._join(token, device, lang)
+        except InvitationRefused as refused:
+            situation, status = REFUSAL_PAGES[refused.reason]
+            log.info("invitation refused for %s: %s", address, refused.reason.value)
             return self._page(lang, situation, status)
         await self.sessions.drop(request.cookies.get(SESSION_COOKIE))
-        session = await self.sessions.create(contact.id, via="invite")
+        session = await self.sessions.create(joined.person.id, via="invite")
         response = web.Response(status=303, headers={"Location": "/chat"})
         self._set_session_cookie(response, session)
         response.set_cookie(
@@ -208,31 +209,24 @@ class WebChat:
         )
         return response
 
-    async def _redeem(self, token: str, device: str, lang: str) -> Any:
-        contact = await self.store.redeem_invitation(
-            token, web_login=f"web:{device}", channel="web", language=lang
-        )
-        invitation = await self.store.find_invitation(token)
-        if invitation is not None:
-            await self.service.remember_campaign(contact.id, invitation.campaign_id)
-        return contact
+    async def _join(self, token: str, device: str, lang: str) -> Joined:
+        return await self.services.onboarding.join_web(token, f"web:{device}", language=lang)
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         session = await self._session(request)
         if session is None:
             return self._page(self._lang(request), "no_session", 401)
+        people = self.services.people
         try:
-            contact = await self.store.get_contact(session.contact_id)
-            org = await self.store.get_organisation(contact.organisation_id)
+            person = await people.get(session.contact_id)
+            name = await people.organisation_name(person)
         except errors.NotFound:
             await self.sessions.drop(session.id)
             return self._page(self._lang(request), "no_session", 401)
-        if not contact.active:
-            await self.sessions.drop_contact(contact.id)
+        if not person.active:
+            await self.sessions.drop_contact(person.id)
             return self._page(self._lang(request), "no_session", 401)
-        lang = i18n.normalise(contact.language)
-        name = org.name_kk if lang == "kk" and org.name_kk else org.name_ru
-        html = pages.chat_page(lang, session.csrf, organisation=name)
+        html = pages.chat_page(person.language, session.csrf, organisation=name)
         return web.Response(text=html, content_type="text/html", charset="utf-8")
 
     async def miniapp(self, request: web.Request) -> web.StreamResponse:
@@ -271,27 +265,14 @@ class WebChat:
         )
 
     async def language(self, request: web.Request) -> web.StreamResponse:
-        """Switch language in one call: the engine's language question, answered at once."""
+        """Switch language in one call (the application layer's switch, no question asked)."""
         session = await self._api_session(request)
         body = await read_json(request)
         lang = body.get("lang")
-        if lang not in i18n.LANGUAGES:
+        if not isinstance(lang, str) or lang not in i18n.LANGUAGES:
             raise _json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
-
-        async def switch() -> Turned:
-            asked = await self.service.converse(
-                session.contact_id, Input.command("language"), channel="web"
-            )
-            for reply in reversed(asked.replies):
-                for row in reply.buttons:
-                    for button in row:
-                        if button.data.endswith(f"|lang:{lang}"):
-                            return await self.service.converse(
-                                session.contact_id, Input.button(button.data), channel="web"
-                            )
-            return asked
-
-        return await self._run(request, session, switch())
+        work = switch_language(self.service, session.contact_id, lang, channel="web")
+        return await self._run(request, session, work)
 
     async def tg_auth(self, request: web.Request) -> web.StreamResponse:
         """A session for the Telegram user of a Mini App, whose initData the bot token signs."""
@@ -311,12 +292,12 @@ class WebChat:
         except InvalidInitData as exc:
             log.info("Mini App initData refused from %s: %s", address, exc)
             raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
-        contact = await self.store.find_contact(telegram_user_id=data["user_id"])
-        if contact is None or not contact.active:
+        person = await self.services.people.by_telegram(data["user_id"])
+        if person is None or not person.active:
             raise _json_error(403, page_text(lang, "not_linked")[1], "not_linked")
         await self.sessions.drop(request.cookies.get(SESSION_COOKIE))
-        session = await self.sessions.create(contact.id, via="telegram")
-        lang = i18n.normalise(contact.language)
+        session = await self.sessions.create(person.id, via="telegram")
+        lang = person.language
         response = web.json_response(
             {"csrf": session.csrf, "lang": lang, "ui": ui_labels(lang)}, dumps=_dumps
         )
@@ -333,7 +314,7 @@ class WebChat:
     # --- middleware ---------------------------------------------------------------------
 
     @web.middleware
-    async def guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Same-origin unsafe requests only; polite pages for unknown URLs and failures."""
         webhook = self.settings.webhook_path
         if (
@@ -445,14 +426,13 @@ _SECURE_KEY = web.AppKey("secure", bool)
 
 def create_web_app(
     settings: Settings,
-    service: DialogService,
-    store: Store,
+    services: Application,
     *,
-    sessions: SessionStore | None = None,
+    sessions: WebSessions | None = None,
     limiter: SlidingWindowLimiter | None = None,
 ) -> web.Application:
     """The aiohttp application of the web chat (Telegram's webhook may be added to it)."""
-    chat = WebChat(settings, service, store, sessions=sessions, limiter=limiter)
+    chat = WebChat(settings, services, sessions=sessions, limiter=limiter)
     app = web.Application(middlewares=[chat.guard], client_max_size=1024**2)
     app[WEBCHAT_KEY] = chat
     app[_SECURE_KEY] = chat.secure

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs import i18n
+from dialogs.application.onboarding import CAMPAIGN_TEXTS, Refusal
 from dialogs.i18n import N_
 
 #: Labels of the chat page; also sent to the page when the language changes.
@@ -31,7 +32,7 @@ UI: dict[str, str] = {
 }
 
 LANG_LABELS = {"ru": "Рус", "kk": "Қаз", "en": "Eng"}
-LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+LANG_NAMES = i18n.NAMES
 
 #: Error pages: (title, explanation) per situation.
 PAGES: dict[str, tuple[str, str]] = {
@@ -71,6 +72,14 @@ PAGES: dict[str, tuple[str, str]] = {
             "чтобы он освободил её, или откройте ссылку в другом браузере."
         ),
     ),
+    "no_open_campaign": (
+        N_("Сбор данных сейчас не идёт"),
+        CAMPAIGN_TEXTS[Refusal.NO_OPEN_CAMPAIGN],
+    ),
+    "campaign_not_open": (
+        N_("Ссылка относится к другому сбору данных"),
+        CAMPAIGN_TEXTS[Refusal.CAMPAIGN_NOT_OPEN],
+    ),
     "rate_limited": (
         N_("Слишком много попыток"),
         N_(
@@ -108,6 +117,18 @@ PAGES: dict[str, tuple[str, str]] = {
         N_("Что-то пошло не так"),
         N_("Не удалось обработать запрос. Попробуйте ещё раз чуть позже."),
     ),
+}
+
+
+#: The page (situation, HTTP status) of each refused invitation.
+REFUSAL_PAGES: dict[Refusal, tuple[str, int]] = {
+    Refusal.INVALID: ("invalid", 404),
+    Refusal.NO_OPEN_CAMPAIGN: ("no_open_campaign", 409),
+    Refusal.CAMPAIGN_NOT_OPEN: ("campaign_not_open", 409),
+    Refusal.EXPIRED: ("expired", 410),
+    Refusal.USED_UP: ("used_up", 410),
+    Refusal.WRONG_CAMPAIGN: ("wrong_campaign", 409),
+    Refusal.ELSEWHERE: ("elsewhere", 409),
 }
 
 

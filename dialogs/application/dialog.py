@@ -12,10 +12,12 @@ nothing that the person was told was saved.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from dialogs import i18n
+from dialogs.application.campaigns import NoCampaign, current_campaign
 from dialogs.contract import (
     Answer,
     Context,
@@ -37,9 +39,8 @@ from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
-
-class NoCampaign(Exception):
-    """No open campaign for this contact: nothing to answer now."""
+#: One dialog step: from the stored position and the loaded context to the outcome.
+Step = Callable[[State, Context], Outcome]
 
 
 @dataclass
@@ -69,9 +70,25 @@ class DialogService:
         self, contact_id: int, inp: Input, *, channel: str, lang_hint: str | None = None
     ) -> Turned:
         """Like :meth:`handle`, with the progress and language a page shows beside the replies."""
+
+        def step(state: State, ctx: Context) -> Outcome:
+            if inp.kind == "command" and inp.value == "start":
+                return self.engine.start(state, ctx, lang_hint)
+            return self.engine.step(state, ctx, inp)
+
+        return await self.run(contact_id, step, channel=channel, lang_hint=lang_hint)
+
+    async def run(
+        self, contact_id: int, step: Step, *, channel: str, lang_hint: str | None = None
+    ) -> Turned:
+        """Load the contact's world, take ``step``, apply its effects, store the new position.
+
+        Retried from the start when another handler stored this contact's dialog first
+        (two tabs, two devices), so a step always applies to the position it was taken on.
+        """
         for attempt in range(3):
             try:
-                return await self._handle_once(contact_id, inp, channel, lang_hint)
+                return await self._run_once(contact_id, step, channel, lang_hint)
             except errors.StaleDialogStateError:
                 log.info(
                     "dialog state of contact %s changed meanwhile; retry %s", contact_id, attempt
@@ -80,16 +97,9 @@ class DialogService:
         return Turned([self._error_reply("ru", text)], None, "ru")
 
     async def start(
-        self,
-        contact_id: int,
-        *,
-        channel: str,
-        lang_hint: str | None = None,
-        campaign_id: int | None = None,
+        self, contact_id: int, *, channel: str, lang_hint: str | None = None
     ) -> list[Reply]:
         """First contact (after an invitation) or /start: language, welcome, where we were."""
-        if campaign_id is not None:
-            await self.remember_campaign(contact_id, campaign_id)
         return await self.handle(
             contact_id, Input.command("start"), channel=channel, lang_hint=lang_hint
         )
@@ -106,8 +116,8 @@ class DialogService:
         contact = await self.store.get_contact(contact_id)
         return i18n.normalise(contact.language)
 
-    async def _handle_once(
-        self, contact_id: int, inp: Input, channel: str, lang_hint: str | None
+    async def _run_once(
+        self, contact_id: int, step: Step, channel: str, lang_hint: str | None
     ) -> Turned:
         row = await self.store.get_dialog_state(contact_id)
         stored: dict[str, Any] = dict(row.state) if row else {}
@@ -122,10 +132,7 @@ class DialogService:
             text = N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся.")
             return Turned([self._error_reply(state.lang, text)], None, state.lang)
         stored["campaign_id"] = campaign_id
-        if inp.kind == "command" and inp.value == "start":
-            outcome = self.engine.start(state, ctx, lang_hint)
-        else:
-            outcome = self.engine.step(state, ctx, inp)
+        outcome = step(state, ctx)
         conflict = await self._apply(outcome, contact_id, response.id, channel)
         replies = outcome.replies
         if conflict is not None:
@@ -140,17 +147,8 @@ class DialogService:
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
         return Turned(replies, outcome.progress, outcome.state.lang)
 
-    async def _campaign_id(self, campaign_id: int | None) -> int:
-        """The given campaign, or else the newest open one (NoCampaign if none is open)."""
-        if campaign_id is not None:
-            return campaign_id
-        open_ = await self.store.list_campaigns(status="open")
-        if not open_:
-            raise NoCampaign
-        return max(open_, key=lambda c: (c.requested_on, c.id)).id
-
     async def _context(self, contact_id: int, campaign_id: int | None) -> tuple[int, Context, Any]:
-        campaign_id = await self._campaign_id(campaign_id)
+        campaign_id = await current_campaign(self.store, contact_id, campaign_id)
         snap = await self.store.dialog_snapshot(contact_id, campaign_id)
         campaign, contact, org, response = (
             snap.campaign,

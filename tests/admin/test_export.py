@@ -83,7 +83,14 @@ def test_csv_answers_and_ranking_are_exactly_these_bytes(cli, fixture, tmp_path)
     assert result.code == 0, result.err
     assert out.read_bytes() == EXPECTED_ANSWERS_CSV
     assert (tmp_path / "export-ranking.csv").read_bytes() == EXPECTED_RANKING_CSV
-    assert "export.csv" in result.out and "export-checks.csv" in result.out
+    assert result.out == (
+        "campaign 1: 2 organisation(s), submitted responses\n"
+        f"  {tmp_path / 'export.csv'}\n"
+        f"  {tmp_path / 'export-checks.csv'}\n"
+        f"  {tmp_path / 'export-ranking.csv'}\n"
+        "rows: answers 25, checks 62, ranking 21\n"
+        f"recorded in the audit log as export.taken by {ACTOR}\n"
+    )
     assert not list(tmp_path.glob("*.partial"))
 
 
@@ -206,7 +213,10 @@ def test_the_size_limit_stops_the_csv_and_leaves_no_half_file(cli, fixture, db_u
         "export", "--campaign", "1", "--format", "csv", "--out", str(out), "--max-mb", "0.005"
     )
     assert result.code == 2
-    assert "exceed 0.005 MB" in result.err and "--max-mb" in result.err
+    assert result.err == (
+        "error: the export would exceed 0.005 MB; nothing was written. Raise the limit with "
+        "--max-mb, or leave out --all to export fewer responses\n"
+    )
     assert out.read_bytes() == b"an earlier, complete export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["admin.db", "export.csv"]
     events = with_store(db_url, lambda store: store.list_audit_events(action="export.failed"))
@@ -256,16 +266,20 @@ def test_every_export_is_audited_with_actor_format_and_rows(cli, fixture, db_url
 
 def test_export_errors(cli, fixture, tmp_path):
     result = cli("export", "--campaign", "99", "--format", "csv", "--out", str(tmp_path / "x.csv"))
-    assert result.code == 2 and "campaign 99 does not exist" in result.err
-    assert "campaign list" in result.err
+    assert result.code == 2
+    assert result.err == "error: campaign 99 does not exist; see `python -m admin campaign list`\n"
     assert not list(tmp_path.glob("x*"))
     result = cli("export", "--campaign", "1", "--format", "csv", "--out", str(tmp_path))
-    assert result.code == 2 and "is a directory" in result.err
+    assert result.code == 2
+    assert result.err == (
+        f"error: {tmp_path} is a directory; give a file name such as {tmp_path / 'export.csv'}\n"
+    )
     result = cli("export", "--campaign", "1", "--format", "pdf", "--out", "x.pdf")
     assert result.code == 2 and "invalid choice" in result.err
     missing = tmp_path / "no" / "such" / "x.csv"
     result = cli("export", "--campaign", "1", "--format", "csv", "--out", str(missing))
-    assert result.code == 2 and "does not exist" in result.err
+    assert result.code == 2
+    assert result.err == f"error: the folder {missing.parent} does not exist; create it first\n"
 
 
 ROUTE_CALL = re.compile(
@@ -288,14 +302,14 @@ def test_no_dialog_channel_serves_an_export():
 
 async def test_no_route_of_the_web_app_mentions_export(tmp_path):
     from bot.web import create_web_app
-    from dialogs.application.dialog import DialogService
+    from dialogs.application.factory import Application
     from storage.repository import Store
     from tests.web.conftest import make_settings
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
     store = Store.from_url(url)
     try:
-        app = create_web_app(make_settings(url), DialogService(store), store)
+        app = create_web_app(make_settings(url), Application.over(store))
         paths = [r.canonical for r in app.router.resources()]
     finally:
         await store.close()

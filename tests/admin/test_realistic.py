@@ -6,12 +6,9 @@ import asyncio
 import csv
 import io
 import json
-from datetime import date
 
 from admin.cli import main
-from admin.demo import seed_demo
 from dialogs.application.dialog import DialogService
-from storage.db import upgrade
 from storage.repository import Store
 from tests.admin.conftest import ACTOR
 from tests.engine.scripted import ScriptedPerson
@@ -21,13 +18,12 @@ async def run_cli(url: str, *args: str) -> int:
     return await asyncio.to_thread(main, [*args, "--url", url, "--actor", ACTOR])
 
 
-async def test_a_submitted_walk_is_progressed_exported_and_returned(tmp_path, capsys):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'walk.db'}"
-    await upgrade(url)
+async def test_a_submitted_walk_is_progressed_exported_and_returned(demo_db, tmp_path, capsys):
+    url = demo_db.url
     store = Store.from_url(url)
     try:
-        campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
-        ngo = next(o for o in orgs if o.organisation.subject_kind == "ngo")
+        campaign, orgs = demo_db.campaign, list(demo_db.orgs.values())
+        ngo = demo_db.orgs["ngo"]
         contact = await store.redeem_invitation(ngo.token, web_login="ngo-person", channel="web")
         # every 5th field "no data" (not the default 7th): 16.1's country breakdown then
         # keeps its value, so the ranking has victims to rank
@@ -93,7 +89,10 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(tmp_path, ca
         assert await run_cli(url, "return", str(response.id), "--reason", "Уточните 16.1") == 0
         assert (await store.get_response(response.id)).status == "returned"
         assert await run_cli(url, "return", str(response.id), "--reason", "ещё") == 2
-        assert "only a submitted response can be returned" in capsys.readouterr().err
+        assert capsys.readouterr().err == (
+            f"error: response {response.id} is returned: only a submitted response can be "
+            "returned (see `python -m admin progress --campaign ID`)\n"
+        )
         events = await store.list_audit_events(action="export.taken")
         assert [e.details["format"] for e in events] == ["json", "csv"]
     finally:

@@ -11,18 +11,15 @@ from __future__ import annotations
 import io
 import re
 import socket
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from admin.demo import seed_demo
 from bot.app import start, stop
 from dialogs import i18n
 from dialogs.application.settings import Settings
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
-from storage.db import upgrade
 from storage.repository import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,12 +63,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def server(tmp_path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'browser.db'}"
-    await upgrade(url)
+async def server(demo_db):
+    url = demo_db.url
     seeding = Store.from_url(url)
-    campaign, orgs = await seed_demo(seeding, today=date(2026, 2, 1))
-    await seeding.close()
+    campaign, orgs = demo_db.campaign, list(demo_db.orgs.values())
     port = free_port()
     settings = Settings(
         _env_file=None,
@@ -83,9 +78,11 @@ async def server(tmp_path):
     )
     runtime = await start(settings, out=io.StringIO())
     try:
-        yield runtime, campaign, {o.organisation.subject_kind: o for o in orgs}
+        # the test reads the database through a store of its own, as another process would
+        yield runtime, campaign, {o.organisation.subject_kind: o for o in orgs}, seeding
     finally:
         await stop(runtime)
+        await seeding.close()
 
 
 @pytest.fixture
@@ -154,8 +151,7 @@ async def last_text(page) -> str:
 
 
 async def test_invite_answer_reload_switch_to_kazakh_and_submit(server, browser):
-    runtime, campaign, orgs = server
-    store = runtime.store
+    runtime, campaign, orgs, store = server
     org = orgs["tourism_ministry"].organisation
     base = runtime.settings.public_url
     context = await browser.new_context(
@@ -238,7 +234,7 @@ async def test_invite_answer_reload_switch_to_kazakh_and_submit(server, browser)
 
 
 async def test_polite_page_for_a_wrong_link_and_no_csp_violations(server, browser):
-    runtime, _, _ = server
+    runtime, *_ = server
     context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="kk-KZ")
     page = await context.new_page()
     problems: list[str] = []

@@ -1,18 +1,17 @@
-"""A demo campaign on a fresh SQLite database, with one contact per subject kind."""
+"""The demo campaign (this test's copy of the shared demo database), one contact per subject kind."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 
-from admin.demo import DemoOrganisation, seed_demo
+from dialogs.application.demo import DemoOrganisation
 from dialogs.application.dialog import DialogService
-from storage.db import upgrade
 from storage.models import Campaign
 from storage.repository import Store
+from tests.demo_db import DemoDatabase
 
 
 @dataclass
@@ -35,18 +34,9 @@ class Demo:
 
 
 @pytest.fixture
-async def demo(tmp_path) -> AsyncIterator[Demo]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'engine.db'}"
-    await upgrade(url)
-    store = Store.from_url(url)
-    campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
+async def demo(demo_db: DemoDatabase) -> AsyncIterator[Demo]:
+    store = Store.from_url(demo_db.url)
     try:
-        yield Demo(
-            store,
-            DialogService(store),
-            campaign,
-            {o.organisation.subject_kind: o for o in orgs},
-            url,
-        )
+        yield Demo(store, DialogService(store), demo_db.campaign, demo_db.orgs, demo_db.url)
     finally:
         await store.close()

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import random
-from datetime import date
 
 import pytest
 
-from admin.demo import seed_demo
 from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
-from storage.db import upgrade
 from storage.repository import Store
+from tests.demo_db import DemoTemplate
 from tests.engine.scripted import ScriptedPerson
 
 
-async def run(tmp_path, name: str, kind: str, lang: str, seed: int | None) -> dict:
-    url = f"sqlite+aiosqlite:///{tmp_path / name}.db"
-    await upgrade(url)
+async def run(
+    template: DemoTemplate, tmp_path, name: str, kind: str, lang: str, seed: int | None
+) -> dict:
+    demo = template.copy_to(tmp_path / f"{name}.db")
+    url, campaign, token = demo.url, demo.campaign, demo.token(kind)
     store = Store.from_url(url)
-    campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
-    token = next(o.token for o in orgs if o.organisation.subject_kind == kind)
     contact = await store.redeem_invitation(token, web_login="p1", channel="web", language=lang)
     person = ScriptedPerson(DialogService(store), contact.id, lang=lang)
     await person.begin()
@@ -45,9 +43,9 @@ async def run(tmp_path, name: str, kind: str, lang: str, seed: int | None) -> di
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
-async def test_interrupted_walk_ends_with_the_same_answers(tmp_path, seed):
+async def test_interrupted_walk_ends_with_the_same_answers(demo_template, tmp_path, seed):
     kind, lang = ("labour_ministry", "ru") if seed % 2 else ("mvd_unit", "kk")
-    straight = await run(tmp_path, "straight", kind, lang, None)
-    interrupted = await run(tmp_path, f"interrupted{seed}", kind, lang, seed)
+    straight = await run(demo_template, tmp_path, "straight", kind, lang, None)
+    interrupted = await run(demo_template, tmp_path, f"interrupted{seed}", kind, lang, seed)
     assert interrupted == straight
     assert len(straight) > 40

@@ -1,6 +1,6 @@
-"""A demo campaign with a few people, a fake Bot API server and the real aiogram Bot.
+"""The demo database with a few people, a fake Bot API server and the real aiogram Bot.
 
-The demo campaign (``admin.demo``) is requested on 1 February 2026, so its deadline is
+The demo campaign (tests/demo_db.py) is requested on 1 February 2026, so its deadline is
 1 March 2026: D-7 is 22 February.  People:
 
 * Alice (Telegram, ru) and Carol (web only) answer for the MVD unit, which has answered
@@ -18,15 +18,16 @@ from datetime import date
 import pytest
 from aiogram import Bot
 
-from admin.demo import DemoOrganisation, seed_demo
 from bot.reminders import TelegramSender
 from bot.telegram import create_bot
-from dialogs.application.dialog import DialogService
+from dialogs.application.demo import DemoOrganisation
+from dialogs.application.reminders import Reminders
 from dialogs.application.settings import Settings
+from dialogs.questionnaire import default
 from dialogs.walk import Walk
-from storage.db import upgrade
 from storage.models import Campaign, Contact
 from storage.repository import Store
+from tests.demo_db import DemoDatabase
 from tests.telegram.fake_api import TOKEN, FakeTelegram
 
 DEADLINE = date(2026, 3, 1)
@@ -40,7 +41,7 @@ ALICE, BEK, EVE, DANA = 501, 502, 503, 504
 class World:
     url: str
     store: Store
-    service: DialogService
+    reminders: Reminders
     campaign: Campaign
     orgs: dict[str, DemoOrganisation]
     tg: FakeTelegram
@@ -56,7 +57,7 @@ class World:
         return self.orgs[kind].organisation.id
 
     def total(self, kind: str) -> int:
-        return len(Walk(self.service.q, list(self.orgs[kind].organisation.blocks)))
+        return len(Walk(default(), list(self.orgs[kind].organisation.blocks)))
 
     def forbid_next_send(self, code: int = 403, description: str | None = None) -> None:
         """The next sendMessage fails as Telegram answers a person who blocked the bot."""
@@ -75,14 +76,11 @@ async def join(store: Store, demo: DemoOrganisation, **identity) -> Contact:
 
 
 @pytest.fixture
-async def world(tmp_path) -> AsyncIterator[World]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'reminders.db'}"
-    await upgrade(url)
+async def world(demo_db: DemoDatabase) -> AsyncIterator[World]:
+    url = demo_db.url
     store = Store.from_url(url)
-    service = DialogService(store)
-    campaign, made = await seed_demo(store, today=date(2026, 2, 1))
+    campaign, orgs = demo_db.campaign, demo_db.orgs
     assert campaign.deadline == DEADLINE
-    orgs = {o.organisation.subject_kind: o for o in made}
     alice = await join(store, orgs["mvd_unit"], telegram_user_id=ALICE, language="ru")
     carol = await join(store, orgs["mvd_unit"], web_login="carol", language="ru")
     bek = await join(store, orgs["ngo"], telegram_user_id=BEK, language="kk")
@@ -92,7 +90,7 @@ async def world(tmp_path) -> AsyncIterator[World]:
     # the MVD unit answered two fields
     mvd = orgs["mvd_unit"].organisation
     response = await store.get_response_for_contact(alice.id, campaign.id)
-    walk = Walk(service.q, list(mvd.blocks))
+    walk = Walk(default(), list(mvd.blocks))
     for step in walk.steps[:2]:
         await store.save_answer(
             response.id, step.code, value=1, contact_id=alice.id, channel="telegram"
@@ -111,7 +109,7 @@ async def world(tmp_path) -> AsyncIterator[World]:
         bot = create_bot(Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=tg.url))
         try:
             yield World(
-                url, store, service, campaign, orgs, tg, bot, TelegramSender(bot),
+                url, store, Reminders(store, default()), campaign, orgs, tg, bot, TelegramSender(bot),
                 alice, carol, bek, eve, dana,
             )  # fmt: skip
         finally:

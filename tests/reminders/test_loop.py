@@ -11,8 +11,9 @@ from datetime import datetime
 import pytest
 
 from bot import app as bot_app
-from bot import reminders
-from bot.reminders import KZ_TIME, reminder_loop, start_reminders
+from bot.reminders import start_reminders
+from dialogs.application import reminders
+from dialogs.application.reminders import KZ_TIME
 from dialogs.application.settings import Settings
 from tests.reminders.conftest import ALICE, BEK, D7, DAYS, EVE, World
 from tests.telegram.fake_api import TOKEN
@@ -48,9 +49,7 @@ async def test_the_loop_sends_runs_again_and_survives_a_failing_run(
     monkeypatch.setattr(world.store, "list_campaigns", flaky)
     slept: list[float] = []
     with pytest.raises(asyncio.CancelledError):
-        await reminder_loop(
-            world.store,
-            world.service,
+        await world.reminders.run_forever(
             world.sender,
             days=DAYS,
             interval_minutes=60,
@@ -67,9 +66,7 @@ async def test_the_loop_sends_runs_again_and_survives_a_failing_run(
 async def test_the_loop_is_quiet_at_night(world: World) -> None:
     slept: list[float] = []
     with pytest.raises(asyncio.CancelledError):
-        await reminder_loop(
-            world.store,
-            world.service,
+        await world.reminders.run_forever(
             world.sender,
             days=DAYS,
             interval_minutes=0,  # at least a minute
@@ -82,9 +79,8 @@ async def test_the_loop_is_quiet_at_night(world: World) -> None:
 
 async def test_the_loop_stops_when_cancelled(world: World) -> None:
     task = asyncio.create_task(
-        reminder_loop(
-            world.store, world.service, world.sender, days=DAYS, interval_minutes=60,
-            now=lambda: MORNING,
+        world.reminders.run_forever(
+            world.sender, days=DAYS, interval_minutes=60, now=lambda: MORNING
         )
     )  # fmt: skip
     for _ in range(500):
@@ -147,5 +143,5 @@ async def test_no_telegram_no_reminders_and_bad_days_are_reported(
         await bot_app.stop(runtime)
     caplog.set_level(logging.ERROR, logger="bot.reminders")
     bad = settings_for(world, reminder_days="7, tomorrow")
-    assert start_reminders(bad, world.store, world.service, world.bot) is None
+    assert start_reminders(bad, world.reminders, world.bot) is None
     assert any("REMINDER_DAYS" in r.getMessage() for r in caplog.records)

@@ -9,24 +9,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import reminders
-from bot.reminders import (
-    TEXT_CONTINUE,
-    TEXT_DAYS_LEFT,
-    TEXT_PROGRESS,
-    Delivery,
-    TelegramSender,
-    deadline_kind,
-    parse_days,
-    send_due,
-)
+from bot.reminders import TelegramSender
 from dialogs import i18n
+from dialogs.application import reminders
+from dialogs.application.reminder_texts import TEXT_CONTINUE, TEXT_DAYS_LEFT, TEXT_PROGRESS
+from dialogs.application.reminders import Delivery, Reminders, deadline_kind, parse_days
+from dialogs.questionnaire import default
 from storage.repository import Store
 from tests.reminders.conftest import ALICE, BEK, D7, DANA, DAYS, DEADLINE, EVE, World
 
 
 async def run(world: World, today: date, days=DAYS, **kw) -> list[Delivery]:
-    return await send_due(world.store, world.service, world.sender, today=today, days=days, **kw)
+    return await world.reminders.send_due(world.sender, today=today, days=days, **kw)
 
 
 def by_contact(deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:
@@ -41,7 +35,7 @@ async def recorded(world: World) -> list[tuple[int, str, str]]:
 async def test_d7_reaches_unsubmitted_contacts_once_with_deadline_and_progress(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.reminders")
+    caplog.set_level(logging.INFO, logger="dialogs.application.reminders")
     result = await run(world, D7)
 
     assert by_contact(result) == {
@@ -55,23 +49,28 @@ async def test_d7_reaches_unsubmitted_contacts_once_with_deadline_and_progress(
     assert world.tg.texts(chat_id=DANA) == []  # the health ministry submitted
     assert len(world.tg.sent()) == 3
 
-    (alice_text,) = world.tg.texts(chat_id=ALICE)
-    mvd_total = world.total("mvd_unit")
-    assert "01.03.2026" in alice_text
-    assert "осталось дней: 7" in alice_text
-    assert f"Заполнено: 2 из {mvd_total}." in alice_text
-    assert "/start" in alice_text
-    assert world.orgs["mvd_unit"].organisation.name_ru in alice_text
+    mvd = world.orgs["mvd_unit"].organisation.name_ru
+    assert world.tg.texts(chat_id=ALICE) == [
+        f"Здравствуйте! Напоминаем: анкету организации «{mvd}» по противодействию торговле "
+        "людьми нужно отправить до 01.03.2026 (осталось дней: 7).\n"
+        f"Заполнено: 2 из {world.total('mvd_unit')}.\n"
+        "Чтобы продолжить, отправьте /start в этом чате."
+    ]
 
     # Bek and Eve: their own language's catalog, the NGO has answered nothing yet
-    ngo_total = world.total("ngo")
-    for chat, lang in ((BEK, "kk"), (EVE, "en")):
-        (text,) = world.tg.texts(chat_id=chat)
+    ngo = world.orgs["ngo"].organisation
+    for chat, lang, name in ((BEK, "kk", ngo.name_kk), (EVE, "en", ngo.name_ru)):
         _ = i18n.translator(lang)
-        assert _(TEXT_PROGRESS).format(done=0, total=ngo_total) in text
-        assert _(TEXT_CONTINUE) in text
-        assert "01.03.2026" in text
-    assert world.orgs["ngo"].organisation.name_kk in world.tg.texts(chat_id=BEK)[0]
+        assert _(TEXT_CONTINUE) != TEXT_CONTINUE, "translated"
+        assert world.tg.texts(chat_id=chat) == [
+            "\n".join(
+                [
+                    _(TEXT_DAYS_LEFT).format(organisation=name, deadline="01.03.2026", days=7),
+                    _(TEXT_PROGRESS).format(done=0, total=world.total("ngo")),
+                    _(TEXT_CONTINUE),
+                ]
+            )
+        ]
 
     assert await recorded(world) == sorted(
         [
@@ -128,8 +127,8 @@ async def test_two_concurrent_runs_send_once(world: World) -> None:
     try:
         sender = SlowSender(world.sender)
         a, b = await asyncio.gather(
-            send_due(world.store, world.service, sender, today=D7, days=DAYS),
-            send_due(other, world.service, sender, today=D7, days=DAYS),
+            world.reminders.send_due(sender, today=D7, days=DAYS),
+            Reminders(other, default()).send_due(sender, today=D7, days=DAYS),
         )
     finally:
         await other.close()
@@ -189,8 +188,13 @@ async def test_overdue_once_after_the_deadline(world: World) -> None:
         world.eve.id,
     }
     assert {d.kind for d in first} == {"overdue"}
-    text = world.tg.texts(chat_id=ALICE)[-1]
-    assert "истёк 01.03.2026" in text and "/start" in text
+    mvd = world.orgs["mvd_unit"].organisation.name_ru
+    assert world.tg.texts(chat_id=ALICE)[-1] == (
+        f"Здравствуйте! Срок отправки анкеты организации «{mvd}» по противодействию торговле "
+        "людьми истёк 01.03.2026, а анкета ещё не отправлена. Пожалуйста, завершите её как "
+        f"можно скорее.\nЗаполнено: 2 из {world.total('mvd_unit')}.\n"
+        "Чтобы продолжить, отправьте /start в этом чате."
+    )
     assert [d.status for d in await run(world, DEADLINE + timedelta(days=1))] == ["skipped"]
     assert [d.status for d in await run(world, DEADLINE + timedelta(days=9))] == ["skipped"]
     assert len(world.tg.sent()) == 6, "three D-1 on the deadline day, three overdue, no more"
@@ -214,14 +218,22 @@ async def test_a_returned_response_notifies_its_contacts_once_with_the_reason(
         world.alice.id: ("returned-1", "sent"),
         world.carol.id: ("returned-1", "skipped"),
     }
-    (text,) = world.tg.texts(chat_id=ALICE)
-    assert reason in text and "вернул анкету" in text and "/start" in text
+    mvd = world.orgs["mvd_unit"].organisation.name_ru
+
+    def returned(why: str) -> str:
+        return (
+            f"Здравствуйте! Координатор вернул анкету организации «{mvd}» на доработку.\n"
+            f"Причина: {why}\n"
+            "Чтобы исправить ответы и отправить анкету снова, отправьте /start в этом чате."
+        )
+
+    assert world.tg.texts(chat_id=ALICE) == [returned(reason)]
     assert world.tg.texts(chat_id=BEK) == world.tg.texts(chat_id=DANA) == []
 
     assert [d.status for d in await run(world, quiet_day)] == ["skipped"]
     # Alice corrects an answer: the response's version grows, the return is the same one
-    step = world.service.q.blocks[0].items[0]
-    code = world.service.q.field_code(step, step.fields[0])
+    step = default().blocks[0].items[0]
+    code = default().field_code(step, step.fields[0])
     await store.save_answer(
         response.id, code, value=5, contact_id=world.alice.id, channel="telegram"
     )
@@ -235,8 +247,7 @@ async def test_a_returned_response_notifies_its_contacts_once_with_the_reason(
     )
     await store.return_for_correction(response.id, "Ещё блок 3.", actor="coordinator:test")
     assert by_contact(await run(world, quiet_day))[world.alice.id] == ("returned-2", "sent")
-    texts = world.tg.texts(chat_id=ALICE)
-    assert len(texts) == 2 and "Ещё блок 3." in texts[1]
+    assert world.tg.texts(chat_id=ALICE) == [returned(reason), returned("Ещё блок 3.")]
 
 
 async def test_before_the_first_reminder_day_nothing_is_sent(world: World) -> None:
@@ -272,7 +283,7 @@ async def test_a_sender_crash_mid_run_leaves_a_claim_another_run_takes_over(
             raise asyncio.CancelledError  # the process is stopped while sending
 
     with pytest.raises(asyncio.CancelledError):
-        await send_due(world.store, world.service, Dying(), today=D7, days=DAYS)
+        await world.reminders.send_due(Dying(), today=D7, days=DAYS)
     assert [status for *_, status in await recorded(world)] == ["pending"]
     # within the claim timeout nobody sends Alice's reminder twice
     await run(world, D7)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from admin.cli import main
 from storage import db
 from storage.models import Base
 
@@ -101,17 +99,14 @@ def test_database_url_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert db.database_url("sqlite+aiosqlite:///x.db") == "sqlite+aiosqlite:///x.db"
 
 
-def test_admin_db_command_upgrades_and_downgrades(tmp_path) -> None:
+def test_admin_db_command_upgrades_and_downgrades(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "admin", "db", *args, "--url", url],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip()
+        assert main(["db", *args, "--url", url]) == 0
+        return capsys.readouterr().out.strip()
 
     assert run("current") == "(empty database)"
     run("upgrade")

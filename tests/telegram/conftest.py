@@ -1,8 +1,8 @@
-"""The harness: a fake Bot API server, the real bot polling it, a demo database, people.
+"""The harness: a fake Bot API server, the real bot polling it, the demo database, people.
 
 ``Harness.start_bot()`` runs what production runs (``create_bot`` with
 ``TELEGRAM_API_URL`` pointing at the fake, ``build_dispatcher``, ``run_polling``) in a
-task, on its own :class:`Store` of the SQLite file; ``kill()`` cancels it like a crash.
+task, on its own :class:`Store` of the test's copy of the demo database; ``kill()`` cancels it like a crash.
 ``deliver(update)`` queues an update at the fake server, waits until the bot has
 taken it and finished every handler, and returns the API calls it caused.
 """
@@ -11,24 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
 
-from admin.demo import DemoOrganisation, seed_demo
 from bot.telegram import build_dispatcher, create_bot, run_polling
+from dialogs.application.demo import DemoOrganisation
 from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
 from dialogs.contract import Button, Input, Reply
-from storage.db import upgrade
 from storage.models import Campaign
 from storage.repository import Store
+from tests.demo_db import DemoDatabase
 from tests.engine.scripted import ScriptedPerson, button
 from tests.telegram.fake_api import TOKEN, Call, FakeTelegram, user
 
@@ -86,7 +84,7 @@ class Harness:
         store = Store.from_url(self.db_url)
         service = service_factory(store)
         bot = create_bot(settings)
-        dispatcher = build_dispatcher(service, store, form_url=form_url)
+        dispatcher = build_dispatcher(Application.over(store, dialog=service), form_url=form_url)
         polls = self.tg.polls
         task = asyncio.create_task(
             run_polling(bot, dispatcher, handle_signals=False, polling_timeout=10)
@@ -133,6 +131,11 @@ class Harness:
         assert contact is not None
         row = await self.store.get_dialog_state(contact.id)
         return row.state.get("engine", {}) if row else {}
+
+
+def screen(replies: list[Reply]) -> list[tuple[str, list[list[str]]]]:
+    """What a person sees of each reply: its whole text and its buttons' labels, by row."""
+    return [(r.text, [[b.label for b in row] for row in r.buttons]) for r in replies]
 
 
 def replies_of(calls: list[Call], chat_id: int) -> list[Reply]:
@@ -197,34 +200,11 @@ class TelegramPerson(ScriptedPerson):
         await self.send(button(self.replies, f"lang:{self.lang}"))
 
 
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory) -> tuple[Path, Campaign, list[DemoOrganisation]]:
-    """Migrated and seeded once; each test gets a copy (tokens are only known at seeding)."""
-    path = tmp_path_factory.mktemp("template") / "telegram.db"
-
-    async def make() -> tuple[Campaign, list[DemoOrganisation]]:
-        url = f"sqlite+aiosqlite:///{path}"
-        await upgrade(url)
-        store = Store.from_url(url)
-        try:
-            return await seed_demo(store, today=date(2026, 2, 1))
-        finally:
-            await store.close()
-
-    campaign, orgs = asyncio.run(make())
-    return path, campaign, orgs
-
-
 @pytest.fixture
-async def harness(tmp_path, seeded) -> AsyncIterator[Harness]:
-    template, campaign, orgs = seeded
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{template}{suffix}").exists():
-            shutil.copyfile(f"{template}{suffix}", tmp_path / f"telegram.db{suffix}")
-    url = f"sqlite+aiosqlite:///{tmp_path / 'telegram.db'}"
-    store = Store.from_url(url)
+async def harness(demo_db: DemoDatabase) -> AsyncIterator[Harness]:
+    store = Store.from_url(demo_db.url)
     async with FakeTelegram() as tg:
-        h = Harness(tg, url, store, campaign, {o.organisation.subject_kind: o for o in orgs})
+        h = Harness(tg, demo_db.url, store, demo_db.campaign, demo_db.orgs)
         try:
             yield h
         finally:

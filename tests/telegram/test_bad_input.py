@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import pytest
 
+from bot.telegram import texts
 from dialogs.contract import Input
+from dialogs.questionnaire import default
+from dialogs.walk import Walk
 from tests.engine.scripted import button
-from tests.telegram.conftest import Harness, TelegramPerson, person
+from tests.telegram.conftest import Harness, TelegramPerson, person, screen
 from tests.telegram.fake_api import user
 
 KIND = "ngo"
+UNKNOWN_COMMAND = (
+    "Неизвестная команда. Команды: /menu, /progress, /review, /submit, /language, /help."
+)
+STALE_BUTTON = "Эта кнопка относится к прошлому сообщению. Вот текущий вопрос."
+UNKNOWN_BUTTON = "Эта кнопка не распознана. Вот текущий вопрос."
+
+
+def _fourth_field_label() -> str:
+    """The field mid_walk stands on: the NGO's fourth (a yes/no field of item 1.1)."""
+    blocks = [b.number for b in default().blocks_for(KIND)]
+    return Walk(default(), blocks).steps[3].field.label
+
+
+#: The current question as shown again after a note (its item's header shown before).
+QUESTION = f"{_fourth_field_label()}\nДа или нет? Если да — опишите."
+QUESTION_ROWS = [["Да", "Нет"], ["Нет данных", "Пропустить", "Назад"], ["Комментарий", "Меню"]]
 
 
 @pytest.fixture
@@ -18,6 +37,7 @@ async def mid_walk(running: Harness) -> TelegramPerson:
     await p.begin()
     for _ in range(3):
         await p.answer_current()
+    assert screen(p.replies) == [(f"Сохранено.\n\n{QUESTION}", QUESTION_ROWS)]
     return p
 
 
@@ -26,23 +46,23 @@ async def snapshot(h: Harness) -> tuple:
 
 
 @pytest.mark.parametrize(
-    ("make", "phrase"),
+    ("make", "said"),
     [
-        (lambda tg, u: tg.sticker(u), "напишите ответ текстом"),
-        (lambda tg, u: tg.photo(u, caption="5"), "напишите ответ текстом"),
-        (lambda tg, u: tg.document(u), "напишите ответ текстом"),
-        (lambda tg, u: tg.voice(u), "напишите ответ текстом"),
-        (lambda tg, u: tg.location(u), "напишите ответ текстом"),
-        (lambda tg, u: tg.forwarded(u, "5"), "Пересланные сообщения не принимаются"),
-        (lambda tg, u: tg.edited(u, 3, "7"), "Исправления в уже отправленных"),
+        (lambda tg, u: tg.sticker(u), texts.NOT_TEXT),
+        (lambda tg, u: tg.photo(u, caption="5"), texts.NOT_TEXT),
+        (lambda tg, u: tg.document(u), texts.NOT_TEXT),
+        (lambda tg, u: tg.voice(u), texts.NOT_TEXT),
+        (lambda tg, u: tg.location(u), texts.NOT_TEXT),
+        (lambda tg, u: tg.forwarded(u, "5"), texts.FORWARDED),
+        (lambda tg, u: tg.edited(u, 3, "7"), texts.EDITED),
     ],
     ids=["sticker", "photo", "document", "voice", "location", "forwarded", "edited"],
 )
-async def test_non_text_messages(running: Harness, mid_walk: TelegramPerson, make, phrase):
+async def test_non_text_messages(running: Harness, mid_walk: TelegramPerson, make, said):
     h, p = running, mid_walk
     before = await snapshot(h)
     replies = await p.deliver(make(h.tg, p.tg_user))
-    assert len(replies) == 1 and phrase in replies[0].text
+    assert screen(replies) == [(said, [])]  # Russian is the source: the msgid is the text
     assert await snapshot(h) == before
 
 
@@ -50,10 +70,11 @@ async def test_unknown_command(running: Harness, mid_walk: TelegramPerson):
     h, p = running, mid_walk
     stored = await h.stored(KIND)
     code = (await h.state(8001))["code"]
-    for text in ("/foo", "/DROP_TABLE", "/menu@saualnama_test_bot x"):
-        replies = await p.send(Input.text(text))
-        assert replies, text
-    assert "Неизвестная команда" in (await p.send(Input.text("/foo")))[0].text
+    for text in ("/foo", "/DROP_TABLE"):
+        assert screen(await p.send(Input.text(text))) == [
+            (f"{UNKNOWN_COMMAND}\n\n{QUESTION}", QUESTION_ROWS)
+        ]
+    assert await p.send(Input.text("/menu@saualnama_test_bot x"))  # the menu, addressed to us
     assert await h.stored(KIND) == stored
     # the engine shows the current question again after an unknown command
     await p.send(Input.text("/foo"))
@@ -61,15 +82,23 @@ async def test_unknown_command(running: Harness, mid_walk: TelegramPerson):
 
 
 @pytest.mark.parametrize(
-    "data",
-    ["999|yes", "garbage", "1|" + "x" * 62, "|", "0|lang:ru", "5|opt:../../x"],
+    ("data", "said"),
+    [
+        ("999|yes", STALE_BUTTON),
+        ("garbage", UNKNOWN_BUTTON),
+        ("1|" + "x" * 62, STALE_BUTTON),  # 64 bytes, an old nonce
+        ("|", UNKNOWN_BUTTON),
+        ("0|lang:ru", STALE_BUTTON),
+        ("5|opt:../../x", STALE_BUTTON),
+    ],
+    ids=["old-nonce", "garbage", "long", "empty", "lang", "path"],
 )
-async def test_forged_and_stale_buttons(running: Harness, mid_walk: TelegramPerson, data):
+async def test_forged_and_stale_buttons(running: Harness, mid_walk: TelegramPerson, data, said):
     h, p = running, mid_walk
     before = await snapshot(h)
     replies = await p.send(Input.button(data))
-    assert "кнопка" in replies[0].text.lower()
-    assert button(replies, "nd"), "the current question is shown again"
+    # said, and the current question shown again
+    assert screen(replies) == [(f"{said}\n\n{QUESTION}", QUESTION_ROWS)]
     assert (await h.stored(KIND)) == before[0]
     assert (await h.state(8001))["code"] == before[1]["code"]
     assert any(c.method == "answerCallbackQuery" for c in p.calls)
@@ -97,7 +126,7 @@ async def test_group_chats_are_refused(running: Harness):
     calls = await h.deliver(h.tg.message(u, "/start abc", chat=group))
     (sent,) = [c for c in calls if c.method == "sendMessage"]
     assert sent.params["chat_id"] == -100500
-    assert "только в личной переписке" in sent.params["text"]
+    assert sent.params["text"] == texts.PRIVATE_ONLY
     assert await h.store.find_contact(telegram_user_id=8100) is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
 from tests.engine.scripted import button
-from tests.telegram.conftest import Harness, person
+from tests.telegram.conftest import Harness, person, screen
 
 PERIOD = {"start": "2025-01-01", "end": "2025-12-31"}
 KIND = "tourism_ministry"
@@ -31,9 +31,13 @@ async def test_join_by_deep_link_answer_everything_and_submit(running: Harness):
     h = running
     p = person(h, KIND, user_id=5001)
     await p.join()
-    language = p.replies[-1]
-    labels = [b.label for row in language.buttons for b in row]
-    assert "✓ Русский" in labels, "language pre-selected from Telegram's language_code"
+    # the language pre-selected from Telegram's language_code
+    assert screen(p.replies) == [
+        (
+            "Выберите язык / Тілді таңдаңыз / Choose your language",
+            [["✓ Русский", "Қазақша", "English"]],
+        )
+    ]
     await p.send(button(p.replies, "lang:ru"))
     await p.walk_all()
 

@@ -6,11 +6,22 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from admin.demo import DEMO_ACTOR
+from bot.telegram import texts
+from dialogs import i18n
+from dialogs.application.demo import DEMO_ACTOR
 from dialogs.contract import Input
 from tests.engine.scripted import button
-from tests.telegram.conftest import Harness, person
+from tests.telegram.conftest import Harness, person, screen
 from tests.telegram.fake_api import user
+
+UNKNOWN_USER_RU = texts.UNKNOWN_USER  # Russian is the source language
+LANGUAGE_QUESTION = "Выберите язык / Тілді таңдаңыз / Choose your language"
+WELCOME = (
+    "Здравствуйте! Это опросник по оценке рисков в сфере противодействия торговле людьми "
+    "за 01.01.2025 – 31.12.2025 для организации «{organisation}». Срок — до 01.03.2026.\n"
+    "Каждый ответ сохраняется сразу; можно прерваться и продолжить позже. Если данных нет, "
+    "нажмите «Нет данных» и укажите причину."
+)
 
 
 async def say(h: Harness, u: dict, text: str) -> list[str]:
@@ -21,8 +32,7 @@ async def say(h: Harness, u: dict, text: str) -> list[str]:
 async def test_unknown_person_without_a_link_learns_how_to_join(running: Harness):
     u = user(7001)
     for text in ("/start", "Здравствуйте", "/menu"):
-        (reply,) = await say(running, u, text)
-        assert "ссылку-приглашение" in reply
+        assert await say(running, u, text) == [UNKNOWN_USER_RU]
     assert await running.store.find_contact(telegram_user_id=7001) is None
 
 
@@ -32,8 +42,7 @@ async def test_unknown_person_without_a_link_learns_how_to_join(running: Harness
 )
 async def test_malformed_token_is_refused_before_the_database(running: Harness, token):
     running.proc.store.redeem_invitation = None  # touching it would fail the test
-    (reply,) = await say(running, user(7002), f"/start {token}")
-    assert "не распознана" in reply and "новую ссылку" in reply
+    assert await say(running, user(7002), f"/start {token}") == [texts.INVALID_LINK]
     assert await running.store.find_contact(telegram_user_id=7002) is None
 
 
@@ -58,23 +67,22 @@ async def test_unknown_expired_used_up_and_other_campaign_links(running: Harness
     _, other = await store.create_invitation(org.id, old.id, actor=DEMO_ACTOR)
 
     cases = {
-        "A" * 43: "не распознана",
-        expired: "Срок действия этой ссылки-приглашения истёк",
-        single: "наибольшее допустимое число",
-        other: "для другого сбора данных",
+        "A" * 43: texts.INVALID_LINK,
+        expired: texts.EXPIRED_LINK,
+        single: texts.USED_UP_LINK,
+        other: texts.WRONG_CAMPAIGN_LINK,
     }
-    for n, (token, phrase) in enumerate(cases.items()):
-        (reply,) = await say(h, user(7100 + n), f"/start {token}")
-        assert phrase in reply and "координатор" in reply
+    for n, (token, said) in enumerate(cases.items()):
+        assert await say(h, user(7100 + n), f"/start {token}") == [said]
         assert await store.find_contact(telegram_user_id=7100 + n) is None
 
 
 async def test_explanations_follow_telegram_language(running: Harness):
-    # Only Russian texts exist until the central translation; the lookup must not fail.
-    (reply,) = await say(running, user(7200, language_code="kk"), "/start")
-    assert reply
-    (reply,) = await say(running, user(7201, language_code="de"), "/start")
-    assert "ссылку-приглашение" in reply
+    kazakh = i18n.gettext("kk", texts.UNKNOWN_USER)
+    assert kazakh != UNKNOWN_USER_RU
+    assert await say(running, user(7200, language_code="kk"), "/start") == [kazakh]
+    # a language without a catalog falls back to Russian
+    assert await say(running, user(7201, language_code="de"), "/start") == [UNKNOWN_USER_RU]
 
 
 async def test_deep_link_joins_remembers_campaign_and_preselects_language(running: Harness):
@@ -83,11 +91,15 @@ async def test_deep_link_joins_remembers_campaign_and_preselects_language(runnin
     await p.join()
     state = await h.store.get_dialog_state(p.contact_id)
     assert state.state["campaign_id"] == h.campaign.id
-    labels = [b.label for row in p.replies[-1].buttons for b in row]
-    assert "✓ Қазақша" in labels
+    assert screen(p.replies) == [(LANGUAGE_QUESTION, [["Русский", "✓ Қазақша", "English"]])]
     await p.send(button(p.replies, "lang:kk"))
     assert (await h.store.get_contact(p.contact_id)).language == "kk"
-    assert "Иә" in [b.label for row in p.replies[-1].buttons for b in row]
+    kk = i18n.translator("kk")
+    assert screen(p.replies)[-1][1] == [
+        [kk("Да"), kk("Нет")],
+        [kk("Нет данных"), kk("Пропустить"), kk("Назад")],
+        [kk("Комментарий"), kk("Меню")],
+    ]
 
     # /language asks again; the choice is kept in the database.
     await p.send(Input.command("language"))
@@ -102,11 +114,13 @@ async def test_known_person_continues_where_they_were(running: Harness):
     for _ in range(4):
         await p.answer_current()
     where = await h.state(7400)
+    question = p.replies[-1]
+    _, current = question.text.split("\n\n", 1)  # after "Сохранено."
+    welcome = WELCOME.format(organisation=h.orgs["ngo"].organisation.name_ru)
     for text in ("/start", f"/start {p.token}"):  # plain /start, or the link again
         await p.send(Input.text(text))
         assert await h.state(7400) == {**where, "nonce": (await h.state(7400))["nonce"]}
-        assert "Здравствуйте" in p.replies[-1].text or "Здравствуйте" in p.replies[0].text
-        assert button(p.replies, "nd")
+        assert screen(p.replies) == [(f"{welcome}\n\n{current}", screen([question])[0][1])]
     assert len(await h.store.list_contacts(h.orgs["ngo"].organisation.id)) == 1
 
 
@@ -120,7 +134,7 @@ async def test_bound_person_never_reaches_another_organisations_answers(running:
     tourism = h.orgs["tourism_ministry"]
 
     replies = await p.deliver(h.tg.message(p.tg_user, f"/start {tourism.token}"))
-    assert "уже отвечает за другую организацию" in replies[0].text
+    assert screen(replies) == [(texts.BOUND_ELSEWHERE, [])]
     contact = await h.store.find_contact(telegram_user_id=7500)
     assert contact.organisation_id == h.orgs["ngo"].organisation.id
     assert await h.store.list_contacts(tourism.organisation.id) == []
@@ -140,7 +154,7 @@ async def test_deactivated_person_is_told_so(running: Harness):
     before = await h.stored("ngo")
     for text in ("5", "/start", "/menu"):
         replies = await p.send(Input.text(text))
-        assert "доступ к анкете отключён" in replies[0].text
+        assert screen(replies) == [(texts.DEACTIVATED, [])]
     assert await h.stored("ngo") == before
 
 

@@ -8,8 +8,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.telegram import build_dispatcher, create_bot, set_commands, setup_webhook
-from dialogs.application.dialog import DialogService
+from bot.telegram import build_dispatcher, create_bot, set_commands, setup_webhook, texts
+from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
 from tests.telegram.conftest import Harness
 from tests.telegram.fake_api import TOKEN, user
@@ -43,7 +43,7 @@ async def test_set_commands_in_three_languages(harness: Harness):
 async def test_webhook_checks_the_secret_and_handles_updates(harness: Harness):
     h = harness
     bot = create_bot(Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=h.tg.url))
-    dispatcher = build_dispatcher(DialogService(h.store), h.store)
+    dispatcher = build_dispatcher(Application.over(h.store))
     app = web.Application()
     setup_webhook(app, bot, dispatcher, "/telegram/hook", "s3cret-token")
     update = {"update_id": 4242, **h.tg.message(user(9100), "/start")}
@@ -64,12 +64,12 @@ async def test_webhook_checks_the_secret_and_handles_updates(harness: Harness):
             await asyncio.sleep(0.01)
         await asyncio.sleep(0.1)
     (sent,) = h.tg.sent()
-    assert sent.params["chat_id"] == 9100 and "ссылку-приглашение" in sent.params["text"]
+    assert (sent.params["chat_id"], sent.params["text"]) == (9100, texts.UNKNOWN_USER)
 
 
 def test_webhook_without_a_secret_is_refused(harness: Harness):
     bot = create_bot(Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=harness.tg.url))
-    dispatcher = build_dispatcher(DialogService(harness.store), harness.store)
+    dispatcher = build_dispatcher(Application.over(harness.store))
     with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
         setup_webhook(web.Application(), bot, dispatcher, "/hook", None)
 

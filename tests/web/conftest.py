@@ -1,10 +1,9 @@
-"""A web chat over a fresh SQLite demo campaign, driven through aiohttp's test client."""
+"""A web chat over this test's copy of the demo database, driven through aiohttp's test client."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pytest
@@ -12,13 +11,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from admin.demo import DemoOrganisation, seed_demo
 from bot.web import WEBCHAT_KEY, WebChat, create_web_app
+from dialogs.application.demo import DemoOrganisation
 from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
 from dialogs.application.settings import Settings
-from storage.db import upgrade
 from storage.models import Campaign, WebSession
 from storage.repository import Store
+from tests.demo_db import DemoDatabase
 
 BOT_TOKEN = "123456:TEST-token-for-mini-app-validation"
 
@@ -39,13 +39,17 @@ class Web:
     """The store, the service, the demo and a factory of browsers (test clients)."""
 
     store: Store
-    service: DialogService
+    app: Application
     campaign: Campaign
     orgs: dict[str, DemoOrganisation]
     url: str
     settings: Settings
     new_client: Callable[..., Awaitable[TestClient]]
     clients: list[TestClient] = field(default_factory=list)
+
+    @property
+    def service(self) -> DialogService:
+        return self.app.dialog
 
     def token(self, kind: str) -> str:
         return self.orgs[kind].token
@@ -86,26 +90,24 @@ async def post(client: TestClient, path: str, payload: Any, csrf: str | None, **
 
 
 @pytest.fixture
-async def webchat(tmp_path) -> AsyncIterator[Web]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
-    await upgrade(url)
+async def webchat(demo_db: DemoDatabase) -> AsyncIterator[Web]:
+    url = demo_db.url
     store = Store.from_url(url)
-    service = DialogService(store)
-    campaign, orgs = await seed_demo(store, today=date(2026, 2, 1))
+    services = Application.over(store)
     clients: list[TestClient] = []
 
     async def new_client(app: web.Application | None = None, **overrides: Any) -> TestClient:
         settings = make_settings(url, **overrides)
-        client = TestClient(TestServer(app or create_web_app(settings, service, store)))
+        client = TestClient(TestServer(app or create_web_app(settings, services)))
         await client.start_server()
         clients.append(client)
         return client
 
     env = Web(
         store,
-        service,
-        campaign,
-        {o.organisation.subject_kind: o for o in orgs},
+        services,
+        demo_db.campaign,
+        demo_db.orgs,
         url,
         make_settings(url),
         new_client,

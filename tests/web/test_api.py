@@ -6,11 +6,44 @@ from pathlib import Path
 
 from bot.web import create_web_app
 from dialogs import i18n
-from dialogs.application.dialog import DialogService
+from dialogs.application.factory import Application
+from dialogs.questionnaire import default
 from storage.repository import Store
 from tests.web.conftest import another_browser, post, session_cookie
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+WELCOME_TOURISM = (
+    "Здравствуйте! Это опросник по оценке рисков в сфере противодействия торговле людьми "
+    "за 01.01.2025 – 31.12.2025 для организации «Демо: Министерство туризма и спорта "
+    "Республики Казахстан». Срок — до 01.03.2026.\nКаждый ответ сохраняется сразу; можно "
+    "прерваться и продолжить позже. Если данных нет, нажмите «Нет данных» и укажите причину."
+)
+ROWS = [["Да", "Нет"], ["Нет данных", "Пропустить", "Назад"], ["Комментарий", "Меню"]]
+
+
+def seen(body: dict) -> list[tuple[str, str, list[list[str]]]]:
+    """Each reply as the page shows it: whole text, kind, button labels by row."""
+    return [
+        (r["text"], r["kind"], [[b["label"] for b in row] for row in r["buttons"]])
+        for r in body["replies"]
+    ]
+
+
+def first_question(lang: str, *, header: bool) -> str:
+    """Block 1's first field, as the dialog asks it in ``lang`` (with its item's header)."""
+    _ = i18n.translator(lang)
+    block = default().blocks[0]
+    item = block.items[0]
+    field = item.fields[0]
+    ask = f"{_(field.label)}\n{_('Да или нет? Если да — опишите.')}"
+    if not header:
+        return ask
+    lines = [
+        _("Блок {n}. {title}").format(n=1, title=_(block.title)),
+        f"1.1. {_(item.question)}",
+        _("Примечание: {note}").format(note=_(item.note or "")),
+    ]
+    return "\n".join(lines) + "\n\n" + ask
 
 
 def button(body: dict, action: str) -> str:
@@ -39,10 +72,11 @@ async def test_state_replays_the_current_question_with_progress(webchat):
     client = await webchat.new_client()
     csrf, body = await begin(webchat, client, "tourism_ministry")
     assert body["progress"] == {"done": 0, "total": 32}
-    assert body["replies"][-1]["kind"] == "question"
-    question = body["replies"][-1]["text"]
+    chosen = f"Язык: Русский.\n\n{WELCOME_TOURISM}\n\n{first_question('ru', header=True)}"
+    assert seen(body) == [(chosen, "question", ROWS)]
     again = await (await client.get("/api/state", headers={"X-CSRF-Token": csrf})).json()
-    assert again["replies"][-1]["text"].splitlines()[-1] == question.splitlines()[-1]
+    replay = f"{WELCOME_TOURISM}\n\n{first_question('ru', header=False)}"
+    assert seen(again) == [(replay, "question", ROWS)]
     assert again["lang"] == "ru"
     assert again["ui"]["menu"] == i18n.gettext("ru", "Меню")
     for reply in again["replies"]:
@@ -172,8 +206,17 @@ async def test_language_switch_in_one_call(webchat):
     body = await resp.json()
     assert body["lang"] == "kk"
     assert body["ui"]["menu"] == i18n.gettext("kk", "Меню")
-    said = i18n.gettext("kk", "Язык: {name}.").format(name="Қазақша")
-    assert body["replies"][0]["text"].startswith(said)
+    kk = i18n.translator("kk")
+    said = kk("Язык: {name}.").format(name="Қазақша")
+    assert said == "Тіл: Қазақша."
+    # the current question again, in Kazakh, its item's header with it
+    assert seen(body) == [
+        (
+            f"{said}\n\n{first_question('kk', header=True)}",
+            "question",
+            [[kk(label) for label in row] for row in ROWS],
+        )
+    ]
     session_contacts = {s.contact_id for s in await webchat.web_sessions()}
     (contact_id,) = session_contacts
     assert (await webchat.store.get_contact(contact_id)).language == "kk"
@@ -235,7 +278,7 @@ async def test_a_session_survives_a_restart(webchat):
     store = Store.from_url(webchat.url)
     try:
         restarted = await webchat.new_client(
-            create_web_app(webchat.settings, DialogService(store), store)
+            create_web_app(webchat.settings, Application.over(store))
         )
         restarted.session.cookie_jar.update_cookies({"saualnama_session": cookie})
         page = await restarted.get("/chat")

@@ -98,7 +98,7 @@ def fake_telegram(calls: list) -> types.ModuleType:
         calls.append("create_bot")
         return bot
 
-    def build_dispatcher(service, store, form_url=None):
+    def build_dispatcher(app, form_url=None):
         calls.append("build_dispatcher")
         return types.SimpleNamespace(resolve_used_update_types=lambda: ["message"])
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.web.ratelimit import SlidingWindowLimiter
 from bot.web.server import CSP
-from bot.web.sessions import SessionStore
 from bot.web.texts import negotiate
+from dialogs.application.web_sessions import WebSessions
 
 EXPECTED_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -67,7 +67,7 @@ async def test_sessions_expire_and_ids_are_long_and_random(webchat):
         for i in range(4)
     ]
     now = [datetime(2026, 2, 1, 9, 0, tzinfo=UTC)]
-    store = SessionStore(
+    store = WebSessions(
         webchat.store,
         idle_ttl=timedelta(seconds=120),
         absolute_ttl=timedelta(seconds=600),
@@ -102,7 +102,7 @@ async def test_sessions_beyond_the_cap_push_out_the_least_recently_seen(webchat)
     org = webchat.orgs["tourism_ministry"].organisation
     contact = await webchat.store.create_contact(org.id, web_login="web:c", actor="test")
     now = [datetime(2026, 2, 1, 9, 0, tzinfo=UTC)]
-    store = SessionStore(webchat.store, max_sessions=2, clock=lambda: now[0])
+    store = WebSessions(webchat.store, max_sessions=2, clock=lambda: now[0])
     first = await store.create(contact.id)
     now[0] += timedelta(minutes=5)
     second = await store.create(contact.id)

@@ -24,6 +24,7 @@ from dialogs.contract import (
     Context,
     Effect,
     Input,
+    Mode,
     Outcome,
     Reply,
     Save,
@@ -147,19 +148,14 @@ class Session:
                 assert effect.expected_version == self.ctx.response_version
                 self.ctx.status = "submitted"
                 self.ctx.response_version = (self.ctx.response_version or 0) + 1
-        self.state = settle(outcome, self.ctx.response_version)
-
-
-def settle(outcome: Outcome, response_version: int | None) -> State:
-    state = copy.deepcopy(outcome.state)
-    if state.mode == "confirm" and outcome.effects:
-        state.draft["version"] = response_version
-    return state
+        if outcome.awaits_response_version:
+            outcome = engine().settle(outcome, self.ctx.response_version)
+        self.state = outcome.state
 
 
 def at(code: str, *blocks: int, lang: str = "ru", **answers: Answer) -> Session:
     """A session on field ``code`` of an organisation answering ``blocks`` (block 1 implied)."""
-    state = State(lang=lang, lang_confirmed=True, mode="field", code=code)
+    state = State(lang=lang, lang_confirmed=True, mode=Mode.FIELD, code=code)
     return Session(state, context([1, *blocks], **answers))
 
 
@@ -169,7 +165,7 @@ def fresh(*blocks: int) -> Session:
 
 
 def filled(
-    *blocks: int, missing: str | None = None, mode: str = "field", **answers: Answer
+    *blocks: int, missing: str | None = None, mode: Mode = Mode.FIELD, **answers: Answer
 ) -> Session:
     """Every field answered (but ``missing``) with zeros, "no", empty lists: every rule holds."""
     ctx = context([1, *blocks])

@@ -4,7 +4,7 @@ the summary pinned to what the person saw, read-only afterwards, returned for co
 
 from __future__ import annotations
 
-from dialogs.contract import Answer, Input
+from dialogs.contract import Answer, Input, Mode
 from tests.engine.transcript import filled
 
 
@@ -245,7 +245,7 @@ A_MISMATCH_STOPS_THE_SUBMISSION = """\
 
 def test_returned_for_correction() -> None:
     """A returned response greets with the coordinator's reason and continues at the first open field."""
-    s = filled(16, mode="submitted", missing="b16.i02.residence_appeals")
+    s = filled(16, mode=Mode.SUBMITTED, missing="b16.i02.residence_appeals")
     s.ctx.status = "returned"
     s.ctx.return_reason = "Уточните пункт 16.2"
     s.start()

@@ -18,8 +18,7 @@ applied the effects, it is told through ``Engine.settle``.
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -163,7 +162,17 @@ class Context:
 
         Answers themselves are shared: the engine replaces an answer, never changes one.
         """
-        return replace(self, blocks=list(self.blocks), answers=dict(self.answers))
+        return Context(
+            blocks=list(self.blocks),
+            period_start=self.period_start,
+            period_end=self.period_end,
+            deadline=self.deadline,
+            organisation=self.organisation,
+            answers=dict(self.answers),
+            status=self.status,
+            return_reason=self.return_reason,
+            response_version=self.response_version,
+        )
 
 
 @dataclass
@@ -184,15 +193,36 @@ class State:
 
     def copy(self) -> State:
         """A copy sharing nothing with this state, down to the draft's nested entries."""
-        return replace(self, draft=copy.deepcopy(self.draft))
+        return State(
+            lang=self.lang,
+            lang_confirmed=self.lang_confirmed,
+            mode=self.mode,
+            code=self.code,
+            nonce=self.nonce,
+            shown_item=self.shown_item,
+            draft=json_copy(self.draft),
+            after=self.after,
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "mode": self.mode.value, "draft": copy.deepcopy(self.draft)}
+        return {**self.__dict__, "mode": self.mode.value, "draft": json_copy(self.draft)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
         known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+def json_copy(value: Any) -> Any:
+    """A copy of a JSON value (what a draft holds), nested dicts and lists included.
+
+    Several times faster than ``copy.deepcopy``, which matters: every step copies its state.
+    """
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
 
 
 @dataclass

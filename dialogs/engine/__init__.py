@@ -54,6 +54,23 @@ Where the code is:
   a list entry), registered by kind in ``kinds.KINDS``;
 * ``checks``: when the dialog shows a broken consistency rule (the rules are pure
   functions in :mod:`dialogs.rules`).
+
+Where the changes already asked for go, each in one place:
+
+* typed text naming the prompt it answers (issue 10): an optional prompt number on
+  ``Input``, checked by ``machine.answers_current_prompt`` as a button's nonce is; to
+  say which question an old prompt was for, ``Turn.ask`` (where prompts are numbered)
+  would keep the last few numbers with their field codes in the state;
+* text typed at a yes/no question taken as "yes" with that description, and a
+  breakdown in the person's words ("м 5 ж 3"): the kind's ``on_text``
+  (``kinds/yes_no.py``, ``kinds/breakdown.py``, their parsers);
+* a breakdown or list completing itself when it adds up: ``kinds/multi.merge``;
+* closed categories: ``OpenBreakdown.resolver`` in ``kinds/open_breakdown.py``;
+* a whole breakdown or list sent as one structured input (the web's small table): a new
+  ``Input`` kind dispatched in ``machine.dispatch`` to the field's view and its kind, so
+  the same saves and rule checks apply;
+* the question edited to show the answer chosen (Telegram): answers are saved only
+  through ``Turn.save``, which can put what was chosen, for which prompt, in the outcome.
 """
 
 from __future__ import annotations

@@ -74,17 +74,11 @@ def format_value(
 ) -> str:
     """One answer as a line of text; ``limit`` > 0 shortens free texts.
 
-    How a value reads is its kind's (``dialogs.engine.kinds``); "no answer" and "no data"
-    read the same for every kind.
+    How a value reads is its kind's: see :func:`dialogs.engine.kinds.answer_text`.
     """
-    from dialogs.engine.kinds import kind_of  # the kinds use this module's helpers
+    from dialogs.engine.kinds import answer_text  # the kinds use this module's helpers
 
-    _ = i18n.translator(lang)
-    if answer is None:
-        return _("нет ответа")
-    if answer.is_no_data:
-        return _("нет данных: {reason}").format(reason=cut(answer.no_data_reason or "", limit))
-    return kind_of(field).render(q, field, answer.value, lang, limit)
+    return answer_text(q, field, answer, lang, limit)
 
 
 def cut(text: str | None, limit: int) -> str:

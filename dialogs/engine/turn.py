@@ -74,6 +74,7 @@ class Turn:
         self.ctx = ctx.copy()
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
+        self._step: tuple[str | None, Step] | None = None  # (code, its step), looked up once
 
     # --- moving between modes ---------------------------------------------------------------
 
@@ -129,7 +130,11 @@ class Turn:
 
     @property
     def step(self) -> Step:
-        return self.walk.steps[self.walk.position_of(self.state.code)]
+        """The step of the field the dialog is on (the walk's first if the code is unknown)."""
+        code = self.state.code
+        if self._step is None or self._step[0] != code:
+            self._step = (code, self.walk.steps[self.walk.position_of(code)])
+        return self._step[1]
 
     def answered(self) -> set[str]:
         return {s.code for s in self.walk.steps if s.code in self.ctx.answers}

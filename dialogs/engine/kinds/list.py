@@ -15,7 +15,7 @@ from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen, SubQuestion
 from dialogs.i18n import N_
 from dialogs.parsing import ParseError, clean_text, parse_count
-from dialogs.render import countries, cut, format_value
+from dialogs.render import countries, cut
 from dialogs.schema import AnyField, Column, ListField, Questionnaire
 from dialogs.walk import Step
 
@@ -29,7 +29,7 @@ class List(FieldKind):
         entries = answer.value if answer is not None and not answer.is_no_data else []
         lines = [_(step.field.label)]
         if entries:
-            lines.append(format_value(t.q, step.field, answer, t.state.lang, 200))
+            lines.append(self.render(t.q, step.field, entries, t.state.lang, 200))
         lines.append(
             _("Записей: {n}. Добавьте запись или нажмите «Готово».").format(n=len(entries))
         )

@@ -4,11 +4,10 @@ with the buttons every field has (no data, skip, back, comment, menu)."""
 from __future__ import annotations
 
 from dialogs.engine import flow
-from dialogs.engine.kinds import kind_of
+from dialogs.engine.kinds import answer_text, kind_of
 from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen
 from dialogs.parsing import ParseError
-from dialogs.render import format_value
 
 
 class Field(Screen):
@@ -21,7 +20,7 @@ class Field(Screen):
         text, rows = kind.prompt(t, step, answer)
         parts = [text]
         if answer is not None and kind.shows_current:
-            value = format_value(t.q, step.field, answer, t.state.lang, 300)
+            value = answer_text(t.q, step.field, answer, t.state.lang, 300)
             parts.append(_("Текущий ответ: {value}").format(value=value))
             rows.insert(0, [(_("Оставить как есть"), "keep")])
         rows.extend(common_rows(t))

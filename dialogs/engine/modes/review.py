@@ -5,9 +5,10 @@ from __future__ import annotations
 from dialogs import i18n, rules
 from dialogs.contract import Answer, Mode
 from dialogs.engine import checks, flow
+from dialogs.engine.kinds import answer_text
 from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen
-from dialogs.render import format_value, shorten
+from dialogs.render import shorten
 from dialogs.rules import comment_code
 from dialogs.schema import Questionnaire
 
@@ -22,7 +23,7 @@ def review_text(q: Questionnaire, answers: dict[str, Answer], number: int, lang:
         lines.append(f"{number}.{item.number}. {shorten(_(item.question), 120)}")
         for f in item.fields:
             answer = answers.get(q.field_code(item, f))
-            lines.append(f"  {shorten(_(f.label), 80)}: {format_value(q, f, answer, lang, 120)}")
+            lines.append(f"  {shorten(_(f.label), 80)}: {answer_text(q, f, answer, lang, 120)}")
         comment = answers.get(comment_code(item.code))
         if comment is not None and comment.value:
             lines.append("  " + _("Комментарий: {text}").format(text=shorten(comment.value, 120)))

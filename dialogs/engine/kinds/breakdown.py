@@ -40,6 +40,10 @@ class Breakdown(FieldKind):
 
     def on_button(self, t: Turn, action: str) -> bool:
         if action.startswith("cat:"):
+            field = narrow(t.step.field, BreakdownField)
+            codes = {c.code for c in t.q.category_set(field.categories).categories}
+            if action[4:] not in codes:  # forged: never store a category the set lacks
+                return False
             multi.ask_category(t, action[4:])
         elif action == "done":
             multi.finish(t)

@@ -4,7 +4,7 @@ at once, with a running total against the count it breaks down.
 
 from __future__ import annotations
 
-from dialogs.contract import Answer
+from dialogs.contract import Answer, Input
 from tests.engine.transcript import at
 
 
@@ -139,6 +139,50 @@ BREAKDOWN_ADDS_UP_TO_ITS_COUNT = """\
    [работающий → cat:employed] [безработный → cat:unemployed]
    [учащийся, студент → cat:student] [пенсионер → cat:pensioner]
    [неизвестно → cat:unknown]
+   [Готово → done]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
+"""
+
+
+def test_a_forged_category_button_is_refused() -> None:
+    """Button data can be forged (the web API takes any): a category the set lacks is never
+    stored; the question is asked again."""
+    s = at("b16.i01.sex", 16, **{"b16.i01.identified": Answer(9, None, 1)})
+    s.resume()
+    s.send(Input.button(f"{s.state.nonce}|cat:zzz"))
+    s.type("3")
+    assert s.transcript().split("» button", 1)[1] == FORGED_CATEGORY
+
+
+FORGED_CATEGORY = """\
+ '1|cat:zzz'
+« error
+Эта кнопка сейчас не действует. Вот текущий вопрос.
+
+Пол (мужской/женский)
+• мужской: 0
+• женский: 0
+• неизвестно: 0
+Итого: 0 из 9.
+Нажмите категорию или напишите всё одним сообщением, например: мужской: 3; женский: 5
+   [мужской (0) → cat:male] [женский (0) → cat:female]
+   [неизвестно (0) → cat:unknown]
+   [Готово → done]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
+» text '3'
+« error
+Перед числом 3 укажите категорию, например: «мужской: 3». Возможные категории: мужской, женский, неизвестно
+
+Пол (мужской/женский)
+• мужской: 0
+• женский: 0
+• неизвестно: 0
+Итого: 0 из 9.
+Нажмите категорию или напишите всё одним сообщением, например: мужской: 3; женский: 5
+   [мужской (0) → cat:male] [женский (0) → cat:female]
+   [неизвестно (0) → cat:unknown]
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]

@@ -9,15 +9,58 @@ Buttons carry ``data`` of the form ``"<nonce>|<action>"``: the nonce is the
 dialog's prompt counter, so a button from an old message (a double tap, a
 scroll-up) is recognised as stale and never applied to the current question.
 Button data is ASCII and at most 64 bytes, as Telegram requires.
+
+The engine never changes what it is given: it works on copies of the
+``State`` and ``Context`` and returns a new state in the ``Outcome``.  The
+one thing it cannot know, the response's version after the service has
+applied the effects, it is told through ``Engine.settle``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any, Literal
 
 COMMANDS = ("start", "menu", "progress", "review", "submit", "language", "help")
+
+ReplyKind = Literal["question", "info", "error", "summary"]
+
+
+class Mode(StrEnum):
+    """Where the dialog stands; the values are what stored states hold (``State.to_json``).
+
+    The engine's package docstring draws how one leads to another.
+    """
+
+    NEW = "new"  # no question asked yet (the language question may be on screen)
+    FIELD = "field"  # a field's question
+    DESCRIBE = "describe"  # the description a "yes" or an option asks for
+    NO_DATA = "no_data"  # the reason why there is no data
+    COMMENT = "comment"  # an item's comment
+    BREAKDOWN_VALUE = "bd_value"  # the number of one category of a breakdown
+    COUNTRY_PICK = "pick"  # which of the close country names was meant
+    LIST_CELL = "list_col"  # one column of a new list entry
+    LIST_MORE = "list_more"  # an entry was added: another, or done?
+    RULE = "rule"  # a broken consistency rule: fix, or confirm
+    RULE_EXPLAIN = "rule_explain"  # why the confirmed numbers do not add up
+    MENU = "menu"  # the blocks
+    ITEMS = "items"  # the items of a block
+    REVIEW = "review"  # a block's answers
+    CONFIRM = "confirm"  # everything answered: submit?
+    SUBMITTED = "submitted"  # sent (or read-only)
+
+    @classmethod
+    def stored(cls, value: object) -> Mode:
+        """The mode of a stored state.  ``"lang"`` (listed once, never set) and anything
+        unknown count as ``NEW``: the dialog continues at the first open question."""
+        if isinstance(value, Mode):
+            return value
+        try:
+            return cls(value) if isinstance(value, str) else cls.NEW
+        except ValueError:
+            return cls.NEW
 
 
 @dataclass(frozen=True)
@@ -34,7 +77,7 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    kind: Literal["question", "info", "error", "summary"] = "info"
+    kind: ReplyKind = "info"
 
 
 @dataclass(frozen=True)
@@ -116,6 +159,19 @@ class Context:
         """Submitted, or the collection is closed: answers can be seen, not changed."""
         return self.status in ("submitted", "closed")
 
+    def copy(self) -> Context:
+        """A copy whose answers can be replaced without touching this context's.
+
+        Answers themselves are shared: the engine replaces an answer, never changes one.
+        (Copied through ``__dict__``: every field, including any added later, at the cost
+        of a dict copy; every step makes one.)
+        """
+        twin = object.__new__(Context)
+        twin.__dict__.update(self.__dict__)
+        twin.blocks = list(self.blocks)
+        twin.answers = dict(self.answers)
+        return twin
+
 
 @dataclass
 class State:
@@ -123,15 +179,28 @@ class State:
 
     lang: str = "ru"
     lang_confirmed: bool = False
-    mode: str = "new"
+    mode: Mode = Mode.NEW
     code: str | None = None
     nonce: int = 0
     shown_item: str | None = None
     draft: dict[str, Any] = field(default_factory=dict)
     after: str | None = None
 
+    def __post_init__(self) -> None:
+        self.mode = Mode.stored(self.mode)  # a plain string, as stored, is taken too
+
+    def copy(self) -> State:
+        """A copy sharing nothing with this state, down to the draft's nested entries.
+
+        (Copied through ``__dict__``, as :meth:`Context.copy`: a step makes one.)
+        """
+        twin = object.__new__(State)
+        twin.__dict__.update(self.__dict__)
+        twin.draft = json_copy(self.draft)
+        return twin
+
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "mode": self.mode.value, "draft": json_copy(self.draft)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:
@@ -139,11 +208,29 @@ class State:
         return cls(**known)
 
 
+def json_copy(value: Any) -> Any:
+    """A copy of a JSON value (what a draft holds), nested dicts and lists included.
+
+    Several times faster than ``copy.deepcopy``; every step copies its state.
+    """
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
+
+
 @dataclass
 class Outcome:
-    """The result of one step."""
+    """The result of one step.
+
+    ``awaits_response_version``: the step saved answers and ended on the summary, which
+    must be pinned to the response's version after those saves; the service reads it
+    once the effects are applied and hands it to ``Engine.settle``.
+    """
 
     replies: list[Reply]
     effects: list[Effect]
     state: State
     progress: tuple[int, int] = (0, 0)
+    awaits_response_version: bool = False

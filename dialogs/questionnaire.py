@@ -9,6 +9,7 @@ numbering, unique codes, references between fields, rules, subject kinds.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,7 @@ def _cross_check(q: Questionnaire, path: Path | None) -> None:
             fail("subject_kinds", f"subject kind {kind.code!r} answers no block")
 
 
-def _check_item(item: Item, where: str, sets: set[str], dims: set[str], fail: Any) -> None:
+def _check_item(item: Item, where: str, sets: set[str], dims: Set[str], fail: Any) -> None:
     """Field keys unique, references resolvable, rules on numeric fields only."""
     keys: dict[str, str] = {}
     for field in item.fields:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from dialogs.schema import BaseField, Block, Item, Questionnaire
+from dialogs.schema import AnyField, Block, Item, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Step:
 
     block: Block
     item: Item
-    field: BaseField
+    field: AnyField
     code: str
 
 

@@ -140,9 +140,10 @@ class DialogService:
             again = self.engine.resume(state, ctx)
             replies = [conflict, *again.replies]
             outcome = again
-        if outcome.state.mode == "confirm" and outcome.effects:
+        if outcome.awaits_response_version:
             # The summary was shown after this step's own saves: confirm against that version.
-            outcome.state.draft["version"] = (await self.store.get_response(response.id)).version
+            version = (await self.store.get_response(response.id)).version
+            outcome = self.engine.settle(outcome, version)
         stored["engine"] = outcome.state.to_json()
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
         return Turned(replies, outcome.progress, outcome.state.lang)

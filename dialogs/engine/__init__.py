@@ -1,40 +1,159 @@
 """The dialog engine: one step of the conversation, independent of any channel.
 
-``Engine.step(state, context, input)`` returns the replies to show, the
-effects to apply (save an answer, set the language, submit) and the next
-state.  It knows nothing of Telegram, HTTP or SQL: the service loads the
-context from storage, applies the effects (each answer committed before the
-person is told it is saved) and stores the state, so a restart between two
-messages changes nothing for the person.
+``Engine.step(state, context, input)`` returns the replies to show, the effects to
+apply (save an answer, set the language, submit) and the next state.  It knows nothing
+of Telegram, HTTP or SQL, and changes nothing it is given: the service loads the context
+from storage, applies the effects (each answer committed before the person is told it
+is saved), tells the engine the response's version if the step asks for it
+(``Engine.settle``) and stores the new state, so a restart between two messages changes
+nothing for the person.
 
-Modes of the state machine (``State.mode``)::
+The dialog is a state machine.  Its modes (``dialogs.contract.Mode``), what each shows,
+and where each may lead (the wiring in ``machine.TABLE``; a test keeps this table and
+that one the same).  Every mode also leads to what commands and the walk reach from
+anywhere: field, menu, review, confirm, submitted.  Commands (/menu, /progress, /review,
+/submit, /language, /help) and the language buttons work in any mode::
 
-    new ──start──▶ lang ──▶ field ◀────────────────────────────┐
-                             │  yes/choice ─▶ describe ─────────┤
-                             │  "no data"  ─▶ no_data ──────────┤
-                             │  comment    ─▶ comment ──────────┤
-                             │  breakdown  ─▶ bd_value ─────────┤
-                             │  country?   ─▶ pick ─────────────┤
-                             │  list       ─▶ list_col ▶ list_more
-                             │  mismatch   ─▶ rule ▶ rule_explain┘
-                             ▼
-             menu / items / review / confirm ──submit──▶ submitted
+    mode             shows                                        leads to
+    new              nothing yet (or the language question)       →
+    field            a field's question, as its kind asks it      → describe, no_data, comment, breakdown_value, country_pick, list_cell, rule
+    describe         "describe it", after yes or an option        →
+    no_data          why there is no data                         →
+    comment          the item's comment                           →
+    breakdown_value  one category's number                        →
+    country_pick     the countries close to what was typed        → breakdown_value, no_data, comment
+    list_cell        one column of a new list entry               → list_more
+    list_more        "entry added: another?"                      → list_cell, no_data, comment
+    rule             a broken rule: fix, or confirm and explain   → rule_explain
+    rule_explain     why the numbers do not add up                →
+    menu             the blocks                                   → items
+    items            a block's items                              →
+    review           a block's answers, with edit buttons         →
+    confirm          everything answered: submit?                 →
+    submitted        sent (read-only), or returned: the walk      →
 
-Commands (menu, progress, review, submit, language, help) work in any mode.
+The usual path::
+
+    new ─language─▶ field ─answer─▶ field … ─last─▶ confirm ─submit─▶ submitted
+                     │ ▲
+                     ▼ │ (saved, or «Отмена»)
+        describe · no_data · comment · breakdown_value · country_pick · list_cell ▸ list_more · rule ▸ rule_explain
+
+Where the code is:
+
+* ``machine``: the wiring and the dispatch of an input (command, button, text);
+  ``answers_current_prompt`` is the one check that an input answers the prompt on screen;
+* ``turn``: the working copies of one step, ``enter`` (checked against the wiring),
+  ``show``, replies and effects;
+* ``flow``: the walk from field to field (resume, go to, advance, the item's header);
+* ``commands``: the commands, the language, the welcome;
+* ``modes/``: the views of the modes every field shares (field, describe, no data,
+  comment, rule, menu, items, review, confirm, submitted);
+* ``kinds/``: one module per kind of field (its question, parser call, buttons, how its
+  answer reads, and the modes only it needs: a category's number, a country to pick,
+  a list entry), registered by kind in ``kinds.KINDS``;
+* ``checks``: when the dialog shows a broken consistency rule (the rules are pure
+  functions in :mod:`dialogs.rules`).
+
+Where the changes already asked for go, each in one place:
+
+* typed text naming the prompt it answers (issue 10): an optional prompt number on
+  ``Input``, checked by ``machine.answers_current_prompt`` as a button's nonce is; to
+  say which question an old prompt was for, ``Turn.ask`` (where prompts are numbered)
+  would keep the last few numbers with their field codes in the state;
+* text typed at a yes/no question taken as "yes" with that description, and a
+  breakdown in the person's words ("м 5 ж 3"): the kind's ``on_text``
+  (``kinds/yes_no.py``, ``kinds/breakdown.py``, their parsers);
+* a breakdown or list completing itself when it adds up: ``kinds/multi.merge``;
+* closed categories: ``OpenBreakdown.resolver`` in ``kinds/open_breakdown.py``;
+* a whole breakdown or list sent as one structured input (the web's small table): a new
+  ``Input`` kind dispatched in ``machine.dispatch`` to the field's view and its kind, so
+  the same saves and rule checks apply;
+* the question edited to show the answer chosen (Telegram): answers are saved only
+  through ``Turn.save``, which can put what was chosen, for which prompt, in the outcome.
 """
 
 from __future__ import annotations
 
-from dialogs.engine.answers import AnswerSteps
-from dialogs.engine.breakdowns import Breakdowns
-from dialogs.engine.core import EngineCore
-from dialogs.engine.lists import Lists
-from dialogs.engine.navigation import Navigation
-from dialogs.engine.rules import Rules
+from dataclasses import replace
+
+from dialogs import i18n, rules
+from dialogs.contract import Answer, Context, Input, Outcome, State
+from dialogs.engine import commands, flow
+from dialogs.engine.machine import WIRING, dispatch
+from dialogs.engine.modes.review import review_text
 from dialogs.engine.turn import Turn
+from dialogs.schema import Item, Questionnaire, Rule
+from dialogs.walk import Walk
 
 __all__ = ["Engine", "Turn"]
 
 
-class Engine(Navigation, Rules, Lists, Breakdowns, AnswerSteps, EngineCore):
+class Engine:
     """Stateless: one instance serves every contact, every channel."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.q = questionnaire
+        self._walks: dict[tuple[int, ...], Walk] = {}
+
+    def walk(self, blocks: list[int]) -> Walk:
+        """The walk of an organisation's blocks, built once per set of blocks, not per step."""
+        key = tuple(sorted(set(blocks)))
+        if key not in self._walks:
+            self._walks[key] = Walk(self.q, list(key))
+        return self._walks[key]
+
+    def turn(self, state: State, ctx: Context) -> Turn:
+        """A step's working set, on copies of ``state`` and ``ctx``."""
+        return Turn(self.q, self.walk(ctx.blocks), WIRING, state, ctx)
+
+    def step(self, state: State, ctx: Context, inp: Input) -> Outcome:
+        """Handle one input; never raises on anything a person can send."""
+        t = self.turn(state, ctx)
+        dispatch(t, inp)
+        return t.outcome()
+
+    def start(self, state: State, ctx: Context, lang_hint: str | None = None) -> Outcome:
+        """First contact or ``/start``: choose the language, then continue where we were."""
+        t = self.turn(state, ctx)
+        if not t.state.lang_confirmed:
+            t.state.lang = i18n.normalise(lang_hint)
+        commands.start(t)
+        return t.outcome()
+
+    def resume(self, state: State, ctx: Context) -> Outcome:
+        """Show the current question again (after a conflict, a restart, a channel switch)."""
+        t = self.turn(state, ctx)
+        t.state.draft.pop("seen_version", None)
+        t.state.shown_item = None
+        flow.resume(t)
+        return t.outcome()
+
+    def settle(self, outcome: Outcome, response_version: int | None) -> Outcome:
+        """The effects are applied and the response is at ``response_version``.
+
+        A summary shown after this step's own saves is pinned to that version, so the
+        submission is checked against what the person saw.  Returns a new outcome (the
+        given one is unchanged); calling it when ``awaits_response_version`` is False
+        returns the outcome as it is.
+        """
+        if not outcome.awaits_response_version:
+            return outcome
+        state = outcome.state.copy()
+        state.draft["version"] = response_version
+        return replace(outcome, state=state, awaits_response_version=False)
+
+    def missing(self, answers: dict[str, Answer], blocks: list[int]) -> tuple[list[str], list[str]]:
+        """(unanswered field codes, item codes with unconfirmed mismatches)."""
+        return rules.missing(self.walk(blocks), answers)
+
+    @staticmethod
+    def violations(answers: dict[str, Answer], item: Item) -> list[tuple[Rule, int, int]]:
+        """Rules of ``item`` broken by the answers and not confirmed (see :mod:`dialogs.rules`)."""
+        return rules.violations(answers, item)
+
+    def review_text(
+        self, answers: dict[str, Answer], blocks: list[int], number: int, lang: str
+    ) -> str:
+        """A compact review of one block's answers (used by the engine and the web page)."""
+        return review_text(self.q, answers, number, lang)

@@ -1,10 +1,17 @@
-"""The working set of one engine step, and where side answers are stored."""
+"""The working set of one engine step: copies of the state and the context, the replies and
+effects so far, and the wiring of the modes it moves through.
+
+A ``Turn`` copies what it is given (``State.copy``, ``Context.copy``), so a step never
+changes the caller's state, context, answers or draft; the new state leaves in the
+``Outcome``.  Modes never call each other: they ``enter`` another mode, which the wiring
+allows or refuses, and ``show`` whatever mode the dialog is in.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from dialogs import i18n
 from dialogs.contract import (
@@ -12,43 +19,86 @@ from dialogs.contract import (
     Button,
     Context,
     Effect,
+    Mode,
     Outcome,
     Reply,
+    ReplyKind,
     Save,
     State,
 )
-from dialogs.walk import Step
+from dialogs.schema import Questionnaire
+from dialogs.walk import Step, Walk
 
-if TYPE_CHECKING:
-    from dialogs.engine import Engine
+#: Buttons as the engine writes them: rows of (label, action); the nonce is added on ``ask``.
+Rows = list[list[tuple[str, str]]]
 
 REASON_MAX = 1000
 COMMENT_MAX = 2000
 LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 
 
-class Turn:
-    """The working set of one step: state, context, translator, replies and effects."""
+class View(Protocol):
+    """One mode: what it shows and what it does with a typed text or a pressed button."""
 
-    def __init__(self, engine: Engine, state: State, ctx: Context) -> None:
-        self.engine = engine
-        self.q = engine.q
-        self.state = dataclasses.replace(state, draft=dict(state.draft))
-        self.ctx = ctx
-        self.walk = engine.walk(ctx.blocks)
+    def show(self, t: Turn) -> None: ...
+
+    def on_text(self, t: Turn, text: str) -> None: ...
+
+    def on_button(self, t: Turn, action: str) -> bool:
+        """Handle ``action``; False if this mode has no such button."""
+        ...
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """Every mode's view and the modes it may lead to (see the package docstring)."""
+
+    views: Mapping[Mode, View]
+    exits: Mapping[Mode, frozenset[Mode]]
+
+
+class IllegalTransition(RuntimeError):
+    """A mode tried to lead where the wiring does not go: a bug, never a person's input."""
+
+
+class Turn:
+    """One step's state, context, translator, replies and effects."""
+
+    def __init__(
+        self, q: Questionnaire, walk: Walk, wiring: Wiring, state: State, ctx: Context
+    ) -> None:
+        self.q = q
+        self.walk = walk
+        self.wiring = wiring
+        self.state = state.copy()
+        self.ctx = ctx.copy()
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
+        self._step: tuple[str | None, Step] | None = None  # (code, its step), looked up once
 
-    # --- helpers -----------------------------------------------------------------------
+    # --- moving between modes ---------------------------------------------------------------
+
+    def enter(self, mode: Mode) -> None:
+        """Go to ``mode`` if the wiring leads there from the current one."""
+        here = self.state.mode
+        if mode != here and mode not in self.wiring.exits[here]:
+            raise IllegalTransition(f"{here.value} → {mode.value}")
+        self.state.mode = mode
+
+    def show(self) -> None:
+        """Show the current mode (its question, menu or summary)."""
+        self.wiring.views[self.state.mode].show(self)
+
+    # --- replies and effects ------------------------------------------------------------------
 
     @property
     def _(self) -> Callable[[str], str]:
         return i18n.translator(self.state.lang)
 
-    def say(self, text: str, kind: str = "info") -> None:
-        self.replies.append(Reply(text, (), kind))  # type: ignore[arg-type]
+    def say(self, text: str, kind: ReplyKind = "info") -> None:
+        self.replies.append(Reply(text, (), kind))
 
-    def ask(self, text: str, rows: list[list[tuple[str, str]]], kind: str = "question") -> None:
+    def ask(self, text: str, rows: Rows, kind: ReplyKind = "question") -> None:
         """A reply with buttons; a new nonce makes every older button stale."""
         self.state.nonce += 1
         buttons = tuple(
@@ -56,12 +106,13 @@ class Turn:
             for row in rows
             if row
         )
-        self.replies.append(Reply(text, buttons, kind))  # type: ignore[arg-type]
+        self.replies.append(Reply(text, buttons, kind))
 
     def error(self, msgid: str, **params: Any) -> None:
         self.say(self._(msgid).format(**params), "error")
 
     def save(self, code: str, value: Any = None, reason: str | None = None) -> None:
+        """Save an answer (an effect) and see it as saved for the rest of this step."""
         old = self.ctx.answers.get(code)
         expected = self.state.draft.get("seen_version") if code == self.state.code else None
         self.effects.append(Save(code, value, reason, expected))
@@ -70,10 +121,20 @@ class Turn:
         if code == self.state.code:
             self.state.draft["seen_version"] = version
 
+    # --- where we are --------------------------------------------------------------------------
+
+    @property
+    def code(self) -> str:
+        """The code of the field the dialog is on (answers are saved under it)."""
+        return self.state.code if self.state.code is not None else self.step.code
+
     @property
     def step(self) -> Step:
-        pos = self.walk.position_of(self.state.code)
-        return self.walk.steps[pos]
+        """The step of the field the dialog is on (the walk's first if the code is unknown)."""
+        code = self.state.code
+        if self._step is None or self._step[0] != code:
+            self._step = (code, self.walk.steps[self.walk.position_of(code)])
+        return self._step[1]
 
     def answered(self) -> set[str]:
         return {s.code for s in self.walk.steps if s.code in self.ctx.answers}
@@ -88,4 +149,6 @@ class Turn:
                 reply = Reply(f"{last.text}\n\n{reply.text}", reply.buttons, kind)
             merged.append(reply)
         progress = self.walk.progress(set(self.ctx.answers))
-        return Outcome(merged, self.effects, self.state, progress)
+        saved = any(isinstance(e, Save) for e in self.effects)
+        awaits = saved and self.state.mode is Mode.CONFIRM
+        return Outcome(merged, self.effects, self.state, progress, awaits)

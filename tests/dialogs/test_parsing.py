@@ -132,7 +132,9 @@ def test_count_too_large_names_value_and_max() -> None:
     with pytest.raises(ParseError) as info:
         parse_count("1 000 001", max_value=1_000_000)
     assert info.value.params == {"value": "1 000 001", "max": "1 000 000"}
-    assert "1 000 001" in info.value.render("ru")
+    assert info.value.render("ru") == (
+        "Слишком большое число: 1 000 001. Проверьте, пожалуйста; наибольшее допустимое — 1 000 000"
+    )
 
 
 # --- amounts -----------------------------------------------------------------------------
@@ -311,7 +313,9 @@ def test_breakdown_count_error_names_category_and_keeps_cause() -> None:
         parse_breakdown("муж: 2,5", SEX)
     assert info.value.params["category"] == "муж"
     assert info.value.params["problem"].msgid == p.FRACTION
-    assert info.value.render("ru").startswith("«муж»: Количество — целое число")
+    assert info.value.render("ru") == (
+        "«муж»: Количество — целое число, без дробной части. Введите, например: 25"
+    )
 
 
 def test_unknown_category_params_render_in_language(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -320,10 +324,13 @@ def test_unknown_category_params_render_in_language(monkeypatch: pytest.MonkeyPa
     error = info.value
     assert error.params["label"] == "boys"
     assert str(error.params["choices"]) == "мужской, женский, неизвестно"
-    assert error.msgid.format(**error.params).endswith("мужской, женский, неизвестно")
+    assert error.msgid.format(**error.params) == (
+        "Не узнаю категорию «boys». Возможные: мужской, женский, неизвестно"
+    )
     monkeypatch.setattr(p.i18n, "gettext", fake_translate)
-    assert error.render("kk").endswith("ер, әйел, белгісіз")
-    assert error.render("en").endswith("male, female, unknown")
+    # The fake catalogs translate only the labels: the sentence stays Russian.
+    assert error.render("kk") == "Не узнаю категорию «boys». Возможные: ер, әйел, белгісіз"
+    assert error.render("en") == "Не узнаю категорию «boys». Возможные: male, female, unknown"
 
 
 def test_breakdown_categories_uses_injected_translation() -> None:

@@ -6,9 +6,29 @@ from datetime import date
 
 import pytest
 
+from dialogs import i18n
+from dialogs.contract import Button, Input, Reply
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
 from tests.engine.scripted import ScriptedPerson
+from tests.engine.transcript import render_reply as shown
+
+SUMMARY = (
+    "Все вопросы заполнены: {total}, из них «нет данных» — {nd}.\nПроверьте ответы (/review) и "
+    "отправьте анкету. После отправки изменить ответы сможет только координатор, вернув анкету "
+    "на доработку."
+)
+SENT = (
+    "Анкета отправлена и доступна только для просмотра. Если нужно что-то исправить, обратитесь "
+    "к координатору: он может вернуть анкету на доработку."
+)
+
+
+def reply(text: str, kind: str, *rows: tuple[tuple[str, str], ...]) -> str:
+    """A reply as shown, from its text and rows of (label, action)."""
+    buttons = tuple(tuple(Button(label, f"0|{action}") for label, action in row) for row in rows)
+    return shown(Reply(text, buttons, kind))
+
 
 KINDS = [k.code for k in default().subject_kinds]
 
@@ -45,8 +65,15 @@ async def test_complete_walk_of_every_subject_kind(demo, kind, lang):
     period = {"start": "2025-01-01", "end": "2025-12-31"}
     assert await stored(demo, contact_id) == expected_values(person, period)
 
-    summary = person.replies[-1].text
-    assert str(len(walk)) in summary
+    _ = i18n.translator(lang)
+    no_data = sum(1 for status, _value in person.expected.values() if status == "no_data")
+    summary = reply(
+        _(SUMMARY).format(total=len(walk), nd=no_data),
+        "summary",
+        ((_("Отправить анкету"), "submit"),),
+        ((_("Просмотр"), "cmd:review"),),
+    )
+    assert [shown(r) for r in await person.send(Input.command("submit"))] == [summary]
     await person.submit()
     response = await demo.store.get_response_for_contact(contact_id, demo.campaign.id)
     assert response.status == "submitted"
@@ -54,21 +81,19 @@ async def test_complete_walk_of_every_subject_kind(demo, kind, lang):
 
     # After submit the response is read-only: typing changes nothing.
     before = await stored(demo, contact_id)
-    replies = await person.send(
-        person.replies[-1] and __import__("dialogs.contract").contract.Input.text("99")
-    )
+    replies = await person.send(Input.text("99"))
     assert await stored(demo, contact_id) == before
-    assert replies[-1].buttons, "read-only message offers review and progress"
+    sent = reply(
+        _(SENT), "question", ((_("Просмотр"), "cmd:review"), (_("Прогресс"), "cmd:progress"))
+    )
+    assert [shown(r) for r in replies] == [sent], "read-only: the review and the progress"
 
 
 async def test_kazakh_walk_speaks_kazakh(demo):
     contact_id = await demo.contact("ngo", user=77, lang="kk")
     person = ScriptedPerson(demo.service, contact_id, lang="kk")
     await person.begin()
-    text = person.replies[-1].text
-    assert "Блок 1" in text or "1-блок" in text
-    assert "Иә" in [b.label for row in person.replies[-1].buttons for b in row]
-    assert "Қазақстан Республикасында" in text
+    assert [shown(r) for r in person.replies] == [KAZAKH_FIRST_QUESTION]
 
 
 async def test_period_comes_from_the_campaign(demo):
@@ -77,8 +102,38 @@ async def test_period_comes_from_the_campaign(demo):
     await person.begin()
     while (await person.where())["code"] != "b02.i01.period":
         await person.answer_current()
-    assert "01.01.2025 – 31.12.2025" in person.replies[-1].text
+    assert [shown(r) for r in person.replies] == [PERIOD_OF_2_1]
     await person.answer_current()
     rows = await stored(demo, contact_id)
     assert rows["b02.i01.period"] == ("value", {"start": "2025-01-01", "end": "2025-12-31"})
     assert demo.campaign.deadline == date(2026, 3, 1)
+
+
+KAZAKH_FIRST_QUESTION = """\
+« question
+Тіл: Қазақша.
+
+Сәлеметсіз бе! Бұл — «Демо: Адам саудасына қарсы іс-қимыл саласында жұмыс істейтін коммерциялық емес ұйым» ұйымына арналған, 01.01.2025 – 31.12.2025 кезеңіндегі адам саудасына қарсы іс-қимыл саласындағы тәуекелдерді бағалау жөніндегі сауалнама. Тапсыру мерзімі — 01.03.2026.
+Әр жауап бірден сақталады; кез келген уақытта тоқтап, кейін жалғастыруға болады. Деректер болмаса, «Деректер жоқ» батырмасын басып, себебін көрсетіңіз.
+
+1-блок. Жалпы сұрақтар
+1.1. Қазақстан Республикасында адам саудасына қарсы іс-қимыл саласында қандай тәуекелдер байқалады?
+Ескертпе: Адам саудасының профилактикасы, оның алдын алу және онымен күрес жөніндегі күш-жігердің тиімділігін шектеуі мүмкін ықтимал тәуекелдер көрсетіледі.
+
+Адам саудасына қарсы іс-қимыл саласындағы заңнамадағы олқылықтар, халықаралық стандарттарға сәйкес келмеуі
+Иә ме, жоқ па? Иә болса, сипаттаңыз.
+   [Иә → yes] [Жоқ → no]
+   [Деректер жоқ → nd] [Өткізіп жіберу → skip] [Артқа → back]
+   [Түсініктеме → comment] [Мәзір → cmd:menu]"""
+PERIOD_OF_2_1 = """\
+« question
+Сохранено.
+
+Блок 2. Министерство внутренних дел Республики Казахстан (территориальные подразделения по борьбе с торговлей людьми департаментов полиции городов Астана, Алматы, Шымкент, областей и на транспорте)
+2.1. Количество зарегистрированных преступлений, связанных с торговлей людьми (в разрезе форм торговли людьми), в том числе по информации, поступившей от субъектов противодействия торговле людьми. Какие города/области наиболее подвержены воздействию торговли людьми и какие основные причины?
+
+Отчетный период
+Отчетный период: 01.01.2025 – 31.12.2025. Подтвердите, пожалуйста.
+   [Подтверждаю → ok]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]"""

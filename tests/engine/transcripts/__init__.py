@@ -1,0 +1,1 @@
+"""Direct engine tests: one whole transcript (replies, buttons, effects) per field kind."""

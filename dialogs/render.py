@@ -10,10 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dialogs import i18n
-from dialogs.contract import Answer
 from dialogs.countries import CountryResolver
 from dialogs.schema import (
-    AnyField,
     BaseField,
     BreakdownField,
     OpenBreakdownField,
@@ -67,18 +65,6 @@ def category_label(q: Questionnaire, field: BaseField, key: str, lang: str) -> s
             if s.code == key:
                 return _(s.label)
     return key
-
-
-def format_value(
-    q: Questionnaire, field: AnyField, answer: Answer | None, lang: str, limit: int = 0
-) -> str:
-    """One answer as a line of text; ``limit`` > 0 shortens free texts.
-
-    How a value reads is its kind's: see :func:`dialogs.engine.kinds.answer_text`.
-    """
-    from dialogs.engine.kinds import answer_text  # the kinds use this module's helpers
-
-    return answer_text(q, field, answer, lang, limit)
 
 
 def cut(text: str | None, limit: int) -> str:

@@ -30,9 +30,9 @@ from dialogs.contract import (
     Submit,
 )
 from dialogs.engine import Engine
+from dialogs.engine.kinds import answer_text
 from dialogs.i18n import N_
 from dialogs.questionnaire import default
-from dialogs.render import format_value
 from dialogs.schema import Questionnaire
 from storage import errors
 from storage.repository import Store
@@ -237,7 +237,7 @@ class DialogService:
         if exc.current_version and position is not None:
             no_data = exc.current_status == "no_data"
             answer = Answer(None if no_data else exc.current_value, "…" if no_data else None)
-            value = format_value(self.q, every.steps[position].field, answer, lang, 300)
+            value = answer_text(self.q, every.steps[position].field, answer, lang, 300)
         elif exc.current_version:  # a comment, or a mismatch's explanation: its text
             current = exc.current_value
             value = str(current.get("explanation") if isinstance(current, dict) else current)

@@ -102,6 +102,7 @@ class _Matcher:
         for o in organisations:
             self.by_name[name_key(o.subject_kind, o.name_ru)].append(o)
         self.claimed: dict[int, int] = {}
+        self.new_keys: dict[str, int] = {}
         self.problems: list[tuple[int, str]] = []
 
     def match(self, row: OrganisationRow) -> Organisation | None:
@@ -118,16 +119,20 @@ class _Matcher:
                 )
                 return None
             target = same[0] if same else None
-        if target is not None:
-            if target.id in self.claimed:
+        if target is None:
+            key = organisation_key(row.subject_kind, row.name_ru, bin_)
+            if key in self.new_keys:
                 self.problems.append(
-                    (
-                        row.line,
-                        f"is organisation {target.id} again (line {self.claimed[target.id]})",
-                    )
+                    (row.line, f"is the same organisation as line {self.new_keys[key]}")
                 )
-                return None
-            self.claimed[target.id] = row.line
+            self.new_keys.setdefault(key, row.line)
+            return None
+        if target.id in self.claimed:
+            self.problems.append(
+                (row.line, f"is organisation {target.id} again (line {self.claimed[target.id]})")
+            )
+            return None
+        self.claimed[target.id] = row.line
         return target
 
 

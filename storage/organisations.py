@@ -143,7 +143,8 @@ class OrganisationStore(StoreBase):
             organisation.key = organisation_key(
                 organisation.subject_kind, organisation.name_ru, organisation.bin
             )
-            await self._refuse_duplicate(s, organisation.key, organisation.bin, organisation_id)
+            with s.no_autoflush:  # ask before the changed row is written
+                await self._refuse_duplicate(s, organisation.key, organisation.bin, organisation_id)
             changes = {
                 name: [old, new]
                 for (name, old), new in zip(

@@ -71,7 +71,9 @@ async def _seen(session: AsyncSession, contacts: Iterable[Contact]) -> list[Cont
                     DialogState.contact_id.in_(ids)
                 )
             )
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     browsers = dict(
         (
@@ -80,7 +82,9 @@ async def _seen(session: AsyncSession, contacts: Iterable[Contact]) -> list[Cont
                 .where(WebSession.contact_id.in_(ids))
                 .group_by(WebSession.contact_id)
             )
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     via: dict[int, str] = {}
     redemptions = await session.execute(

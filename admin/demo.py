@@ -56,9 +56,12 @@ async def seed_demo(
         campaign = await store.set_campaign_status(campaign.id, "open", actor=DEMO_ACTOR)
     existing = {
         o.subject_kind: o
-        for o in await store.list_organisations()
+        for o in await store.list_organisations(include_removed=True)
         if o.name_ru.startswith(DEMO_PREFIX)
     }
+    for org in existing.values():
+        if org.removed_at is not None:  # the demo brings its organisations back
+            await store.restore_organisation(org.id, actor=DEMO_ACTOR)
     made = []
     for kind in q.subject_kinds:
         org = existing.get(kind.code) or await store.create_organisation(

@@ -26,9 +26,11 @@ Concurrency, on both backends:
   and campaign, one contact per Telegram account, one reminder per kind); the
   loser's ``IntegrityError`` is turned into "use the existing row".
 
-Access rule: a contact only ever reaches its own organisation's response; every
-method taking ``contact_id`` checks it, so a token or id from another
-organisation gets :class:`~storage.errors.AccessDenied`.
+Access rule: a contact only ever reaches its own organisation's response, and only for
+a campaign its organisation takes part in (``campaign_organisations``); every method
+taking ``contact_id`` checks it, so a token or id from another organisation gets
+:class:`~storage.errors.AccessDenied` (:class:`~storage.errors.NotCampaignMember` for a
+campaign the organisation is not part of).
 """
 
 from __future__ import annotations

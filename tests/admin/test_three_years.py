@@ -20,7 +20,10 @@ from admin.ops.links import link_maker
 from admin.ops.org_files import read_master_file
 from admin.ops.progress import CampaignProgress, campaign_progress, close_with_check
 from storage.repository import Store
-from tests.storage.conftest import database_url, store  # noqa: F401
+from tests.storage import conftest as backends
+
+# both backends (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set), as in tests/storage
+database_url, store = backends.database_url, backends.store
 
 ACTOR = "coordinator:test"
 LINKS = link_maker("https://saualnama.example.kz", "saualnama_bot")

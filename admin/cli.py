@@ -14,6 +14,10 @@ COMMAND_MODULES = (
     "admin.commands_questionnaire",
     "admin.commands_db",
     "admin.commands_campaigns",
+    "admin.commands_orgs",
+    "admin.commands_contacts",
+    "admin.commands_invites",
+    "admin.commands_progress",
     "admin.commands_export",
     "admin.commands_remind",
 )

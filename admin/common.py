@@ -9,36 +9,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import getpass
 import os
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from datetime import date
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from admin.export.csv_writer import BOM, cell
+from admin.ops.errors import OpsError
 from dialogs.application.settings import load_settings
-from dialogs.questionnaire import default
 from storage import errors
+from storage.deadlines import LOCAL_TZ
 from storage.repository import Store
 
-NAME_MAX = 500
-REGION_MAX = 100
-IMPORT_COLUMNS = ("subject_kind", "name_ru", "name_kk", "region")
 NOT_FOUND_HINTS = {
     "Campaign": "see `python -m admin campaign list`",
     "Organisation": "see `python -m admin org list`",
     "Response": "`python -m admin progress --campaign ID` shows the response ids",
+    "Contact": "see `python -m admin contact list`",
+    "Invitation": "see `python -m admin invite list --campaign ID`",
 }
 
-
-# --- shared helpers --------------------------------------------------------------------------
-
-
-class CommandError(Exception):
-    """A mistake the coordinator can fix; the message says how."""
+#: The commands' own mistakes are the operations' (admin.ops) mistakes: one error type.
+CommandError = OpsError
 
 
 def default_actor() -> str:
@@ -124,7 +123,7 @@ def _run_coroutine(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
     worker.join()
     if isinstance(result[0], BaseException):
         raise result[0]
-    return result[0]
+    return int(result[0])
 
 
 def run(args: argparse.Namespace, work: Callable[[Store], Awaitable[int]]) -> int:
@@ -140,7 +139,7 @@ def run(args: argparse.Namespace, work: Callable[[Store], Awaitable[int]]) -> in
 
     try:
         return _run_coroutine(main)
-    except CommandError as exc:
+    except OpsError as exc:
         return fail(str(exc))
     except errors.NotFound as exc:
         hint = NOT_FOUND_HINTS.get(exc.entity, "check the id")
@@ -184,14 +183,39 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def kinds_text() -> str:
-    return ", ".join(k.code for k in default().subject_kinds)
+def when(moment: datetime | None) -> str:
+    """A timestamp for a table: ``2026-01-20 14:30`` in Kazakhstan's time, or ``""``."""
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
-def check_kind(kind: str) -> None:
-    if kind not in {k.code for k in default().subject_kinds}:
-        raise CommandError(f"unknown subject kind {kind!r}; use one of: {kinds_text()}")
+def ids_list(values: Sequence[int], limit: int = 12) -> str:
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
 
 
-def blocks_for(kind: str) -> list[int]:
-    return [b.number for b in default().blocks_for(kind)]
+def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a CSV for Excel (UTF-8 with BOM, CRLF, cells guarded against formulas), readable
+    by the coordinator only, whole or not at all; returns the rows written.
+
+    Refuses to overwrite: these files hold links shown once, or people's names.
+    """
+    if path.exists():
+        raise OpsError(f"{path} exists; choose another file (the one there is left as it is)")
+    if not path.parent.exists():
+        raise OpsError(f"the folder {path.parent} does not exist; create it first")
+    partial = path.with_name(path.name + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    count = 0
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(BOM)
+            writer = csv.writer(f, lineterminator="\r\n")
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow([cell(v) for v in row])
+                count += 1
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count

@@ -12,11 +12,9 @@ from storage.base import (
     StoreBase,
     check_choice,
 )
-from storage.deadlines import default_deadline
-from storage.models import (
-    Campaign,
-    CampaignStatus,
-)
+from storage.deadlines import check_deadline, default_deadline
+from storage.membership import copy_members
+from storage.models import Campaign, CampaignStatus, utcnow
 
 
 class CampaignStore(StoreBase):
@@ -33,11 +31,21 @@ class CampaignStore(StoreBase):
         questionnaire_version: str,
         requested_on: date,
         deadline: date | None = None,
+        members_from: int | None = None,
         actor: str,
     ) -> Campaign:
-        """A new campaign in ``draft``; the deadline defaults to one month after the request."""
+        """A new campaign in ``draft``; the deadline defaults to one month after the request.
+
+        ``members_from``: start with that campaign's organisations (those still on the
+        master list) — year two in one step.  Their contacts stay bound to them, so
+        nobody already bound needs a new link.  Raises
+        :class:`~storage.errors.ImplausibleDeadline` (see
+        :func:`~storage.deadlines.check_deadline`).
+        """
         if period_start > period_end:
             raise ValueError("period_start must not be after period_end")
+        deadline = deadline or default_deadline(requested_on)
+        check_deadline(deadline, requested_on=requested_on, period_end=period_end)
         async with self._tx() as s:
             campaign = Campaign(
                 title=title,
@@ -45,12 +53,14 @@ class CampaignStore(StoreBase):
                 period_end=period_end,
                 questionnaire_version=questionnaire_version,
                 requested_on=requested_on,
-                deadline=deadline or default_deadline(requested_on),
+                deadline=deadline,
                 status=CampaignStatus.DRAFT.value,
             )
             s.add(campaign)
             await s.flush()
             self._audit(s, actor, "campaign.created", "campaign", campaign.id, title=title)
+            if members_from is not None:
+                await copy_members(s, members_from, campaign.id, actor)
         return campaign
 
     async def get_campaign(self, campaign_id: int) -> Campaign:
@@ -73,15 +83,26 @@ class CampaignStore(StoreBase):
             if wanted not in CAMPAIGN_TRANSITIONS[current]:
                 raise errors.InvalidTransition("campaign", campaign_id, current, wanted)
             campaign.status = wanted.value
+            campaign.closed_at = utcnow() if wanted == CampaignStatus.CLOSED else None
             self._audit(
                 s, actor, f"campaign.{wanted.value}", "campaign", campaign_id, previous=current
             )
         return campaign
 
-    async def set_campaign_deadline(self, campaign_id: int, deadline: date, *, actor: str) -> None:
-        """Move the deadline (the request may set a date other than the default)."""
+    async def set_campaign_deadline(
+        self, campaign_id: int, deadline: date, *, actor: str
+    ) -> Campaign:
+        """Move the deadline (the request may set a date other than the default).
+
+        Reminders are logged per deadline, so after an extension the new date's
+        reminders go out when due even if the old date's went out already.  Raises
+        :class:`~storage.errors.ImplausibleDeadline`.
+        """
         async with self._tx() as s:
             campaign = await self._get(s, Campaign, campaign_id, lock=True)
+            check_deadline(
+                deadline, requested_on=campaign.requested_on, period_end=campaign.period_end
+            )
             previous = campaign.deadline
             campaign.deadline = deadline
             self._audit(
@@ -93,3 +114,4 @@ class CampaignStore(StoreBase):
                 previous=previous.isoformat(),
                 deadline=deadline.isoformat(),
             )
+        return campaign

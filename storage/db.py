@@ -17,6 +17,7 @@ the application at start and by ``python -m admin db upgrade``.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -37,14 +38,14 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any, foreign_keys: bool = True) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (the driver's implicit
     # BEGIN would be DEFERRED and would not cover DDL).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
@@ -55,12 +56,21 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url`` (see :func:`database_url`), with the SQLite pragmas set."""
+def create_engine(
+    url: str | None = None, *, enforce_foreign_keys: bool = True, **kwargs: Any
+) -> AsyncEngine:
+    """An async engine for ``url`` (see :func:`database_url`), with the SQLite pragmas set.
+
+    ``enforce_foreign_keys=False`` is for schema migrations only (see :func:`_migrate`).
+    """
     url = database_url(url)
     if url.startswith("sqlite"):
         engine = _create_async_engine(url, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(
+            engine.sync_engine,
+            "connect",
+            functools.partial(_sqlite_on_connect, foreign_keys=enforce_foreign_keys),
+        )
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -80,13 +90,27 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+def check_foreign_keys(connection: Connection) -> None:
+    """Refuse to commit a SQLite migration that left a row pointing at nothing."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migration would break references (rolled back): {broken[:5]}")
+
+
 def _run_command(connection: Connection, config: Config, name: str, revision: str) -> None:
     config.attributes["connection"] = connection
     getattr(command, name)(config, revision)
+    check_foreign_keys(connection)
 
 
 async def _migrate(url: str | None, name: str, revision: str) -> None:
-    engine = create_engine(url)
+    # SQLite rebuilds a table to change it (Alembic's batch mode: create, copy, drop,
+    # rename).  With foreign keys enforced, dropping a referenced table deletes — or
+    # cascades to — the rows pointing at it, so the migration runs with them off, as
+    # SQLite's documentation prescribes, and checks every reference before committing.
+    engine = create_engine(url, enforce_foreign_keys=False)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_run_command, alembic_config(url), name, revision)

@@ -10,14 +10,21 @@ Babel catalogs, keyed on the exception class.
     StorageError
     ├── NotFound                      entity, key
     ├── AccessDenied                  contact_id, reason
+    │   └── NotCampaignMember         organisation_id, campaign_id (contact_id may be None)
     ├── InvalidTransition             entity, entity_id, current, wanted
     ├── ResponseLockedError           response_id, status
+    ├── CampaignClosed                campaign_id
+    ├── ImplausibleDeadline           deadline, reason
+    ├── DuplicateOrganisation         organisation_id, key, removed
+    ├── OrganisationRemoved           organisation_id
     ├── InvitationError
     │   ├── InvalidInvitation
+    │   ├── RevokedInvitation         revoked_at
     │   ├── ExpiredInvitation         expires_at
     │   ├── UsedUpInvitation          max_uses
     │   ├── WrongCampaignInvitation   campaign_id, expected_campaign_id
-    │   └── AlreadyBoundElsewhere     contact_id, organisation_id
+    │   ├── AlreadyBoundElsewhere     contact_id, organisation_id
+    │   └── ContactDeactivated        contact_id
     └── ConflictError
         ├── StaleAnswerError          response_id, field_code, expected_version,
         │                             current_version, current_value, current_status
@@ -57,6 +64,24 @@ class AccessDenied(StorageError):
         super().__init__(f"contact {contact_id} is not allowed: {reason}")
 
 
+class NotCampaignMember(AccessDenied):
+    """The organisation does not take part in the campaign (it was never added, or left).
+
+    ``contact_id`` is ``None`` when the coordinator's side asked.
+    """
+
+    def __init__(
+        self, organisation_id: int, campaign_id: int, contact_id: int | None = None
+    ) -> None:
+        self.organisation_id = organisation_id
+        self.campaign_id = campaign_id
+        super().__init__(
+            contact_id,
+            f"organisation {organisation_id} does not take part in campaign {campaign_id}; "
+            f"add it with `python -m admin campaign add-org {campaign_id} {organisation_id}`",
+        )
+
+
 class InvalidTransition(StorageError):
     """A status change that the workflow does not allow (e.g. returning a draft)."""
 
@@ -83,6 +108,54 @@ class ResponseLockedError(StorageError):
         )
 
 
+class CampaignClosed(StorageError):
+    """A closed campaign's organisations stay what they were when it closed."""
+
+    def __init__(self, campaign_id: int) -> None:
+        self.campaign_id = campaign_id
+        super().__init__(
+            f"campaign {campaign_id} is closed: its organisations stay as they were when it"
+            f" closed; reopen it first (python -m admin campaign open {campaign_id})"
+        )
+
+
+class ImplausibleDeadline(StorageError, ValueError):
+    """A deadline before the request, or so far after the period that it is a typo."""
+
+    def __init__(self, deadline: object, reason: str) -> None:
+        self.deadline = deadline
+        self.reason = reason
+        super().__init__(f"the deadline {deadline} {reason}")
+
+
+class DuplicateOrganisation(StorageError):
+    """The master list already has this organisation (same БИН, or same kind and name)."""
+
+    def __init__(self, organisation_id: int, key: str, removed: bool = False) -> None:
+        self.organisation_id = organisation_id
+        self.key = key
+        self.removed = removed
+        where = (
+            f"it was removed; bring it back with `python -m admin org restore {organisation_id}`"
+            if removed
+            else "see `python -m admin org list`"
+        )
+        super().__init__(
+            f"organisation {organisation_id} is already this organisation ({key}); {where}"
+        )
+
+
+class OrganisationRemoved(StorageError):
+    """The organisation was taken off the master list; it joins no new campaign."""
+
+    def __init__(self, organisation_id: int) -> None:
+        self.organisation_id = organisation_id
+        super().__init__(
+            f"organisation {organisation_id} was removed from the master list; bring it back"
+            f" with `python -m admin org restore {organisation_id}` first"
+        )
+
+
 # --- invitations ---------------------------------------------------------------------------
 
 
@@ -95,6 +168,17 @@ class InvalidInvitation(InvitationError):
 
     def __init__(self) -> None:
         super().__init__("no invitation matches this token; ask the coordinator for a new link")
+
+
+class RevokedInvitation(InvitationError):
+    """The coordinator revoked this link (or its organisation left the campaign)."""
+
+    def __init__(self, revoked_at: datetime) -> None:
+        self.revoked_at = revoked_at
+        super().__init__(
+            f"the invitation was revoked at {revoked_at.isoformat()}; ask the coordinator"
+            " for a new link"
+        )
 
 
 class ExpiredInvitation(InvitationError):
@@ -143,6 +227,17 @@ class AlreadyBoundElsewhere(InvitationError):
         super().__init__(
             f"contact {contact_id} already answers for organisation {organisation_id}; "
             "the coordinator must release that binding before this invitation can be used"
+        )
+
+
+class ContactDeactivated(InvitationError):
+    """The person's contact was deactivated; no link brings it back, only the coordinator."""
+
+    def __init__(self, contact_id: int) -> None:
+        self.contact_id = contact_id
+        super().__init__(
+            f"contact {contact_id} was deactivated by the coordinator; no invitation"
+            " reactivates it (the coordinator can: python -m admin contact activate ID)"
         )
 
 

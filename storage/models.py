@@ -166,22 +166,55 @@ class Campaign(Base):
     deadline: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=CampaignStatus.DRAFT.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when it was last closed (``None`` while draft or open): what "as it was when it
+    #: closed" means for its progress.
+    closed_at: Mapped[datetime | None]
 
 
 class Organisation(Base):
-    """A state body or NGO that answers; ``blocks`` are the questionnaire blocks it answers."""
+    """A state body or NGO that answers; ``blocks`` are the questionnaire blocks it answers.
+
+    The master list: ``key`` is stable and unique (``bin:<12 digits>`` where the БИН is
+    known, else ``<subject kind>:<normalised Russian name>``, see
+    :mod:`storage.org_keys`), so re-importing the master file updates rows instead of
+    duplicating them.  ``removed_at`` set: taken off the master list (soft: the
+    campaigns it took part in keep it).
+    """
 
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(600), unique=True)
+    bin: Mapped[str | None] = mapped_column(String(12), unique=True)
     name_ru: Mapped[str] = mapped_column(String(500))
     name_kk: Mapped[str] = mapped_column(String(500))
     subject_kind: Mapped[str] = mapped_column(String(50), index=True)
     region: Mapped[str | None] = mapped_column(String(100))
     blocks: Mapped[list[int]] = mapped_column(JSONValue, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="organisation", lazy="raise")
+
+
+class CampaignOrganisation(Base):
+    """An organisation taking part in a campaign (membership).
+
+    Progress, invitations, reminders and exports of a campaign read its members only,
+    so adding an organisation for next year does not rewrite last year.  A closed
+    campaign's members cannot change.
+    """
+
+    __tablename__ = "campaign_organisations"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Contact(Base):
@@ -204,6 +237,9 @@ class Contact(Base):
     language: Mapped[str] = mapped_column(String(2), default=Language.RU.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: when it was deactivated or released (``None`` while active): a campaign's
+    #: progress counts the contacts active when it closed, whatever happened later.
+    deactivated_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts", lazy="raise")
 
@@ -234,6 +270,10 @@ class Invitation(Base):
     uses: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: set when the coordinator revoked it (or its organisation left the campaign):
+    #: the link then refuses everyone with :class:`~storage.errors.RevokedInvitation`.
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class InvitationRedemption(Base):
@@ -363,11 +403,16 @@ class DialogState(Base):
 
 
 class ReminderDelivery(Base):
-    """One reminder of one kind to one contact for one campaign (sent at most once)."""
+    """One reminder of one kind to one contact for one campaign and deadline (sent at most once).
+
+    ``deadline`` is the campaign's deadline the reminder counted towards: when the
+    deadline is extended, the offsets (D-7, D-1, overdue …) of the new date are new
+    reminders, while those sent for the old date stay in the log.
+    """
 
     __tablename__ = "reminder_deliveries"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "contact_id", "kind"),
+        UniqueConstraint("campaign_id", "contact_id", "kind", "deadline"),
         CheckConstraint(_in("status", DeliveryStatus), name="status"),
     )
 
@@ -377,6 +422,7 @@ class ReminderDelivery(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(50))
+    deadline: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)

@@ -26,9 +26,11 @@ Concurrency, on both backends:
   and campaign, one contact per Telegram account, one reminder per kind); the
   loser's ``IntegrityError`` is turned into "use the existing row".
 
-Access rule: a contact only ever reaches its own organisation's response; every
-method taking ``contact_id`` checks it, so a token or id from another
-organisation gets :class:`~storage.errors.AccessDenied`.
+Access rule: a contact only ever reaches its own organisation's response, and only for
+a campaign its organisation takes part in (``campaign_organisations``); every method
+taking ``contact_id`` checks it, so a token or id from another organisation gets
+:class:`~storage.errors.AccessDenied` (:class:`~storage.errors.NotCampaignMember` for a
+campaign the organisation is not part of).
 """
 
 from __future__ import annotations
@@ -36,17 +38,32 @@ from __future__ import annotations
 from storage.answers import AnswerStore
 from storage.base import CampaignSnapshot, DialogSnapshot, contact_actor, hash_token
 from storage.campaigns import CampaignStore
+from storage.contacts import ContactStore
 from storage.dialog_states import DialogStateStore
 from storage.invitations import InvitationStore
-from storage.organisations import OrganisationStore
+from storage.membership import MembershipStore
+from storage.org_import import (
+    ImportConflict,
+    ImportOutcome,
+    OrganisationImportStore,
+    OrganisationRow,
+)
+from storage.organisations import OrganisationStore, RemovedOrganisation
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
+from storage.roster import CampaignRoster, ContactSeen, RosterStore
 from storage.updates import UpdateStore
 from storage.web_sessions import WebSessionStore
 
 __all__ = [
+    "CampaignRoster",
     "CampaignSnapshot",
+    "ContactSeen",
     "DialogSnapshot",
+    "ImportConflict",
+    "ImportOutcome",
+    "OrganisationRow",
+    "RemovedOrganisation",
     "Store",
     "contact_actor",
     "hash_token",
@@ -55,7 +72,10 @@ __all__ = [
 
 class Store(
     CampaignStore,
+    MembershipStore,
     OrganisationStore,
+    OrganisationImportStore,
+    ContactStore,
     InvitationStore,
     ResponseStore,
     AnswerStore,
@@ -63,5 +83,6 @@ class Store(
     ReminderStore,
     UpdateStore,
     WebSessionStore,
+    RosterStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

@@ -14,6 +14,7 @@ from storage.base import (
     StoreBase,
     contact_actor,
 )
+from storage.membership import is_member, member_ids, members_query
 from storage.models import (
     Answer,
     Campaign,
@@ -32,12 +33,21 @@ class ResponseStore(StoreBase):
     async def get_or_create_response(self, organisation_id: int, campaign_id: int) -> Response:
         """The organisation's response to the campaign, created ``not_started`` if missing.
 
-        Safe under concurrency: the insert runs in a savepoint, and the loser of the race
-        on the (organisation, campaign) unique constraint reads the winner's row.
+        Only for a member of the campaign (else
+        :class:`~storage.errors.NotCampaignMember`).  Safe under concurrency: the insert
+        runs in a savepoint, and the loser of the race on the (organisation, campaign)
+        unique constraint reads the winner's row.
         """
+        return await self._member_response(organisation_id, campaign_id, None)
+
+    async def _member_response(
+        self, organisation_id: int, campaign_id: int, contact_id: int | None
+    ) -> Response:
         async with self._tx() as s:
             await self._get(s, Organisation, organisation_id)
             await self._get(s, Campaign, campaign_id)
+            if not await is_member(s, campaign_id, organisation_id):
+                raise errors.NotCampaignMember(organisation_id, campaign_id, contact_id)
             existing = await self._find_response(s, organisation_id, campaign_id)
             if existing is not None:
                 return existing
@@ -75,54 +85,65 @@ class ResponseStore(StoreBase):
     async def get_response_for_contact(self, contact_id: int, campaign_id: int) -> Response:
         """The response of the contact's own organisation (created if missing) — never another's.
 
-        Raises :class:`~storage.errors.AccessDenied` for a deactivated contact.
+        Raises :class:`~storage.errors.AccessDenied` for a deactivated contact, its
+        subclass :class:`~storage.errors.NotCampaignMember` when the organisation does not
+        take part in the campaign.
         """
         async with self._tx() as s:
             contact = await self._active_contact(s, contact_id)
             organisation_id = contact.organisation_id
-        return await self.get_or_create_response(organisation_id, campaign_id)
+        return await self._member_response(organisation_id, campaign_id, contact_id)
 
     async def dialog_snapshot(self, contact_id: int, campaign_id: int) -> DialogSnapshot:
         """Everything one dialog step reads, in one short transaction.
 
         A person's every message needs the campaign, their organisation, its response and
         its answers; reading them together keeps a step to one read and one write
-        transaction.  Only the contact's own organisation is ever read.
+        transaction.  Only the contact's own organisation is ever read, and only for a
+        campaign it takes part in (else :class:`~storage.errors.NotCampaignMember`).
         """
         async with self._tx() as s:
             contact = await self._active_contact(s, contact_id)
             campaign = await self._get(s, Campaign, campaign_id)
             organisation = await self._get(s, Organisation, contact.organisation_id)
+            if not await is_member(s, campaign_id, organisation.id):
+                raise errors.NotCampaignMember(organisation.id, campaign_id, contact_id)
             response = await self._find_response(s, organisation.id, campaign_id)
             answers: list[Answer] = []
             if response is not None:
                 query = select(Answer).where(Answer.response_id == response.id)
                 answers = list((await s.scalars(query)).all())
         if response is None:
-            response = await self.get_or_create_response(organisation.id, campaign_id)
+            response = await self._member_response(organisation.id, campaign_id, contact_id)
         return DialogSnapshot(campaign, contact, organisation, response, answers)
 
     async def campaign_snapshot(self, campaign_id: int) -> CampaignSnapshot:
-        """Every organisation, response and answer of a campaign, read as of one moment.
+        """The campaign's organisations (its members, :meth:`campaign_organisations`), their
+        responses and answers, read as of one moment.
 
         An export must not mix a response as it was before a correction with answers from
         after it: the reads share one transaction (repeatable read on PostgreSQL; SQLite
-        transactions are serialisable already).
+        transactions are serialisable already).  Responses of organisations that left
+        the campaign are not part of it.
         """
         async with self._tx() as s:
             if s.bind.dialect.name == "postgresql":
                 await s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             campaign = await self._get(s, Campaign, campaign_id)
-            organisations = list(
-                (await s.scalars(select(Organisation).order_by(Organisation.id))).all()
+            organisations = list((await s.scalars(members_query(campaign_id))).all())
+            query = select(Response).where(
+                Response.campaign_id == campaign_id,
+                Response.organisation_id.in_(member_ids(campaign_id)),
             )
-            query = select(Response).where(Response.campaign_id == campaign_id)
             responses = list((await s.scalars(query.order_by(Response.organisation_id))).all())
             rows = (
                 await s.scalars(
                     select(Answer)
                     .join(Response, Answer.response_id == Response.id)
-                    .where(Response.campaign_id == campaign_id)
+                    .where(
+                        Response.campaign_id == campaign_id,
+                        Response.organisation_id.in_(member_ids(campaign_id)),
+                    )
                     .order_by(Answer.response_id, Answer.field_code)
                 )
             ).all()
@@ -134,7 +155,11 @@ class ResponseStore(StoreBase):
     async def list_responses(
         self, campaign_id: int, *, status: str | None = None
     ) -> list[Response]:
-        query = select(Response).where(Response.campaign_id == campaign_id)
+        """The responses of the campaign's members (not of organisations that left it)."""
+        query = select(Response).where(
+            Response.campaign_id == campaign_id,
+            Response.organisation_id.in_(member_ids(campaign_id)),
+        )
         if status is not None:
             query = query.where(Response.status == status)
         return await self._all(query.order_by(Response.organisation_id))

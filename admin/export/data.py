@@ -112,6 +112,8 @@ async def load(
 
     Raises :class:`storage.errors.NotFound` for an unknown campaign.
     """
+    # The campaign's organisations only (Store.campaign_organisations, read in the
+    # snapshot's one transaction): adding organisations for next year changes no past export.
     snapshot = await store.campaign_snapshot(campaign_id)
     campaign = snapshot.campaign
     responses = {r.organisation_id: r for r in snapshot.responses}

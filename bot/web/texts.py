@@ -80,6 +80,14 @@ PAGES: dict[str, tuple[str, str]] = {
         N_("Ссылка относится к другому сбору данных"),
         CAMPAIGN_TEXTS[Refusal.CAMPAIGN_NOT_OPEN],
     ),
+    "revoked": (
+        N_("Ссылка отозвана"),
+        CAMPAIGN_TEXTS[Refusal.REVOKED],
+    ),
+    "deactivated": (
+        N_("Доступ отключён"),
+        CAMPAIGN_TEXTS[Refusal.DEACTIVATED],
+    ),
     "rate_limited": (
         N_("Слишком много попыток"),
         N_(
@@ -129,6 +137,8 @@ REFUSAL_PAGES: dict[Refusal, tuple[str, int]] = {
     Refusal.USED_UP: ("used_up", 410),
     Refusal.WRONG_CAMPAIGN: ("wrong_campaign", 409),
     Refusal.ELSEWHERE: ("elsewhere", 409),
+    Refusal.REVOKED: ("revoked", 410),
+    Refusal.DEACTIVATED: ("deactivated", 403),
 }
 
 

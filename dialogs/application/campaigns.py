@@ -3,8 +3,7 @@
 The dialog service asks :func:`current_campaign` on every step and onboarding asks
 :func:`open_campaign_ids` before it lets an invitation in, so the Telegram bot and the
 web chat can never disagree about it.  The rule lives here alone so that changing it
-(e.g. to "the open campaign the contact's organisation takes part in") is a change of
-this module only.
+is a change of this module only.
 """
 
 from __future__ import annotations
@@ -22,16 +21,19 @@ async def open_campaign_ids(store: Store) -> set[int]:
 
 
 async def current_campaign(store: Store, contact_id: int, remembered: int | None = None) -> int:
-    """The campaign ``contact_id`` answers: the invitation's, else the newest open one.
+    """The campaign ``contact_id`` answers now.
 
-    ``remembered`` is the campaign the contact's invitation opened (kept in the dialog
-    state by onboarding); without one, the open campaign requested last is taken.
-    Raises :class:`NoCampaign` when there is none to answer.  ``contact_id`` is not
-    consulted yet: it is the seam for a rule that looks at the contact's organisation.
+    The campaign the contact's invitation opened (``remembered``, kept in the dialog state
+    by onboarding) while it is open; else the open campaign the contact's organisation
+    takes part in (the newest, if several); else the remembered one, read-only once closed. Year two thus leads a
+    bound contact into the new campaign without a new link, never back into last year.
+    Raises :class:`NoCampaign` when there is none to answer.
     """
+    if remembered is not None and remembered in await open_campaign_ids(store):
+        return remembered  # two open at once: the link's own campaign
+    current = await store.current_campaign(contact_id)
+    if current is not None:
+        return current.id
     if remembered is not None:
         return remembered
-    open_ = await store.list_campaigns(status="open")
-    if not open_:
-        raise NoCampaign
-    return max(open_, key=lambda c: (c.requested_on, c.id)).id
+    raise NoCampaign

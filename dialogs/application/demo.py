@@ -29,7 +29,8 @@ class DemoOrganisation:
 async def seed_demo(
     store: Store, today: date | None = None
 ) -> tuple[Campaign, list[DemoOrganisation]]:
-    """An open campaign for last year and one invited organisation per subject kind.
+    """An open campaign for last year and one invited organisation per subject kind
+    (inviting an organisation makes it a member of the campaign).
 
     Run again on the same database, it keeps the demo campaign, its organisations and
     their answers, and only makes fresh invitations (tokens are shown once, so the old
@@ -46,16 +47,21 @@ async def seed_demo(
             period_start=date(year, 1, 1),
             period_end=date(year, 12, 31),
             questionnaire_version=q.version,
-            requested_on=today,
+            # a request made in December would be due after the plausible range (at most
+            # a year after the period's end), so the demo's request is at latest 30 November
+            requested_on=min(today, date(today.year, 11, 30)),
             actor=DEMO_ACTOR,
         )
     if campaign.status != "open":
         campaign = await store.set_campaign_status(campaign.id, "open", actor=DEMO_ACTOR)
     existing = {
         o.subject_kind: o
-        for o in await store.list_organisations()
+        for o in await store.list_organisations(include_removed=True)
         if o.name_ru.startswith(DEMO_PREFIX)
     }
+    for org in existing.values():
+        if org.removed_at is not None:  # the demo brings its organisations back
+            await store.restore_organisation(org.id, actor=DEMO_ACTOR)
     made = []
     for kind in q.subject_kinds:
         org = existing.get(kind.code) or await store.create_organisation(

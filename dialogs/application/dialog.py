@@ -131,6 +131,10 @@ class DialogService:
         except NoCampaign:
             text = N_("Сейчас нет открытого сбора данных. Мы сообщим, когда он начнётся.")
             return Turned([self._error_reply(state.lang, text)], None, state.lang)
+        if stored.get("engine") and stored.get("campaign_id") not in (None, campaign_id):
+            # A new year's campaign: start its walk afresh, keeping the language and the
+            # prompt counter (so buttons of last year's messages stay stale).
+            state = State(lang=state.lang, lang_confirmed=state.lang_confirmed, nonce=state.nonce)
         stored["campaign_id"] = campaign_id
         outcome = step(state, ctx)
         conflict = await self._apply(outcome, contact_id, response.id, channel)

@@ -44,6 +44,8 @@ class Refusal(StrEnum):
     USED_UP = "used_up"
     WRONG_CAMPAIGN = "wrong_campaign"
     ELSEWHERE = "elsewhere"
+    REVOKED = "revoked"
+    DEACTIVATED = "deactivated"
 
 
 #: Russian msgids of the refusals every channel says in the same words.
@@ -55,6 +57,14 @@ CAMPAIGN_TEXTS: dict[Refusal, str] = {
         "Эта ссылка-приглашение выдана для другого сбора данных, который сейчас не идёт. "
         "Откройте ссылку из последнего письма координатора или попросите у него новую."
     ),
+    Refusal.REVOKED: N_(
+        "Эта ссылка-приглашение отозвана координатором и больше не действует. "
+        "Попросите у координатора новую ссылку."
+    ),
+    Refusal.DEACTIVATED: N_(
+        "Доступ этой учётной записи к анкете отключён координатором. Если это ошибка, "
+        "обратитесь к координатору."
+    ),
 }
 
 _STORAGE_REFUSALS: dict[type[errors.InvitationError], Refusal] = {
@@ -63,6 +73,8 @@ _STORAGE_REFUSALS: dict[type[errors.InvitationError], Refusal] = {
     errors.UsedUpInvitation: Refusal.USED_UP,
     errors.WrongCampaignInvitation: Refusal.WRONG_CAMPAIGN,
     errors.AlreadyBoundElsewhere: Refusal.ELSEWHERE,
+    errors.RevokedInvitation: Refusal.REVOKED,
+    errors.ContactDeactivated: Refusal.DEACTIVATED,
 }
 
 

@@ -17,7 +17,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection
 
-from storage.db import create_engine, database_url
+from storage.db import check_foreign_keys, create_engine, database_url
 from storage.models import Base
 
 config = context.config
@@ -41,10 +41,11 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_with_own_engine(url: str) -> None:
-    engine = create_engine(url)
+    engine = create_engine(url, enforce_foreign_keys=False)  # see storage.db._migrate
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_configure)
+            await connection.run_sync(check_foreign_keys)
     finally:
         await engine.dispose()
 

@@ -162,6 +162,7 @@ async def build_fixture(store: Store, *, submit: tuple[bool, bool] = (True, True
             region=region,
             blocks=[b.number for b in q.blocks_for(kind)],
         )
+        await store.add_campaign_members(campaign.id, [org.id], actor=ACTOR)
         contact = await store.create_contact(
             org.id, web_login=f"person{n}", display_name=f"Person {n}", actor=ACTOR
         )

@@ -35,19 +35,23 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(demo_db, tmp
         assert response.status == "submitted"
 
         capsys.readouterr()
-        assert await run_cli(url, "progress", "--campaign", str(campaign.id)) == 0
+        table = tmp_path / "progress.csv"
+        cmd = ("progress", "--campaign", str(campaign.id), "--out", str(table))
+        assert await run_cli(url, *cmd) == 0
         out = capsys.readouterr().out
-        line = next(x for x in out.splitlines() if " ngo " in x)
+        rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8-sig"))))
+        (row,) = [r for r in rows if r["subject_kind"] == "ngo"]
         no_data = sum(1 for v in person.expected.values() if v[0] == "no_data")
-        assert line.split()[-7:-1] == [
+        assert (row["response_id"], row["status"], row["answered"], row["fields"]) == (
             str(response.id),
             "submitted",
-            "52/52",
-            "100%",
-            str(no_data),
-            "0",
-        ]
-        assert f"submitted 1 of {len(orgs)};" in out
+            "52",
+            "52",
+        )
+        assert (row["percent"], row["no_data"], row["mismatches"]) == ("100", str(no_data), "0")
+        assert (row["contacts"], row["channels"], row["links_used"]) == ("1", "web", "1")
+        assert row["submitted_at"] and row["last_seen_at"]
+        assert f"submitted 1 of {len(orgs)} (" in out
 
         path = tmp_path / "walk.json"
         cmd = ("export", "--campaign", str(campaign.id), "--format", "json", "--out", str(path))

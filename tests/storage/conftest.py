@@ -63,7 +63,8 @@ async def store(database_url: str) -> AsyncIterator[Store]:
 
 @dataclass
 class World:
-    """A small but complete setting: one open campaign, two organisations, a contact each."""
+    """A small but complete setting: one open campaign, two member organisations, a contact
+    each."""
 
     campaign: Campaign
     org_a: Organisation
@@ -92,6 +93,7 @@ async def world(store: Store) -> World:
     alice = await store.create_contact(
         org_a.id, telegram_user_id=1001, display_name="Alice", actor="coordinator:test"
     )
+    await store.add_campaign_members(campaign.id, [org_a.id, org_b.id], actor="coordinator:test")
     bob = await store.create_contact(
         org_b.id, telegram_user_id=2002, display_name="Bob", actor="coordinator:test"
     )

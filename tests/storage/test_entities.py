@@ -209,3 +209,30 @@ async def test_dialog_state_survives_a_new_store(
         assert state is not None and state.state == {"node": "b03.i02"}
     finally:
         await restarted.close()
+
+
+async def test_implausible_deadlines_are_refused_on_create_and_move(store: Store) -> None:
+    with pytest.raises(errors.ImplausibleDeadline):
+        await store.create_campaign(
+            title="typo",
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+            questionnaire_version="x",
+            requested_on=date(2026, 1, 15),
+            deadline=date(2025, 2, 15),
+            actor="coordinator:alice",
+        )
+    assert await store.list_campaigns() == []
+    campaign = await store.create_campaign(
+        title="2025",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        questionnaire_version="x",
+        requested_on=date(2026, 1, 15),
+        actor="coordinator:alice",
+    )
+    with pytest.raises(errors.ImplausibleDeadline):
+        await store.set_campaign_deadline(campaign.id, date(2027, 2, 15), actor="coordinator:a")
+    assert (await store.get_campaign(campaign.id)).deadline == date(2026, 2, 15)
+    moved = await store.set_campaign_deadline(campaign.id, date(2026, 3, 1), actor="c")
+    assert moved.deadline == date(2026, 3, 1)

@@ -169,17 +169,108 @@ async def test_token_does_not_open_another_organisations_response(
     assert (await store.get_answer(response_b.id, "b03.i01")).value == 12
 
 
-async def test_deactivated_contact_is_refused_and_can_be_reinvited(
+async def test_a_deactivated_contact_stays_deactivated_whatever_link_it_opens(
     store: Store, world: World
 ) -> None:
-    await store.set_contact_active(world.alice.id, False, actor="c")
+    """Issue 10: another invitation of the same organisation must not reactivate it."""
+    first, own = await store.create_invitation(world.org_a.id, world.campaign.id, actor="c")
+    dana = await store.redeem_invitation(own, telegram_user_id=4242, channel="telegram")
+    await store.set_contact_active(dana.id, False, actor="coordinator:test")
     with pytest.raises(errors.AccessDenied):
-        await store.get_response_for_contact(world.alice.id, world.campaign.id)
-    _, token = await store.create_invitation(world.org_a.id, world.campaign.id, actor="c")
-    contact = await store.redeem_invitation(token, telegram_user_id=1001, channel="telegram")
-    assert contact.id == world.alice.id and contact.active
-    response = await store.get_response_for_contact(contact.id, world.campaign.id)
-    assert response.organisation_id == world.org_a.id
+        await store.get_response_for_contact(dana.id, world.campaign.id)
+    second, other = await store.create_invitation(
+        world.org_a.id, world.campaign.id, actor="c", max_uses=5
+    )
+    for token in (other, own):
+        with pytest.raises(errors.ContactDeactivated) as info:
+            await store.redeem_invitation(token, telegram_user_id=4242, channel="telegram")
+        assert info.value.contact_id == dana.id
+    assert not (await store.get_contact(dana.id)).active
+    assert (await store.get_invitation(second.id)).uses == 0
+    assert [r.contact_id for r in await store.list_redemptions(second.id)] == []
+    # only the coordinator brings it back
+    await store.set_contact_active(dana.id, True, actor="coordinator:test")
+    again = await store.redeem_invitation(other, telegram_user_id=4242, channel="telegram")
+    assert again.id == dana.id and again.active
+    assert (await store.get_invitation(second.id)).uses == 0
+
+
+async def test_reopening_ones_own_link_is_idempotent(store: Store, world: World) -> None:
+    """Issue 10: no duplicate redemption row, no second use, the same contact."""
+    invitation, token = await store.create_invitation(
+        world.org_a.id, world.campaign.id, actor="c", max_uses=3
+    )
+    first = await store.redeem_invitation(token, web_login="w-1", channel="web")
+    again = await asyncio.gather(
+        *(store.redeem_invitation(token, web_login="w-1", channel="web") for _ in range(4))
+    )
+    assert {c.id for c in again} == {first.id}
+    assert (await store.get_invitation(invitation.id)).uses == 1
+    assert [r.contact_id for r in await store.list_redemptions(invitation.id)] == [first.id]
+
+
+async def test_a_revoked_link_refuses_everyone_with_its_own_error(
+    store: Store, world: World
+) -> None:
+    invitation, token = await store.create_invitation(
+        world.org_a.id, world.campaign.id, actor="c", max_uses=3
+    )
+    bound = await store.redeem_invitation(token, telegram_user_id=31, channel="telegram")
+    revoked = await store.revoke_invitation(invitation.id, actor="coordinator:test")
+    assert revoked.revoked_at is not None and revoked.revoked_by == "coordinator:test"
+    for user in (31, 32):  # the one it bound, and a newcomer
+        with pytest.raises(errors.RevokedInvitation) as info:
+            await store.redeem_invitation(token, telegram_user_id=user, channel="telegram")
+        assert info.value.revoked_at == revoked.revoked_at
+        assert isinstance(info.value, errors.InvitationError)
+    assert await store.find_contact(telegram_user_id=32) is None
+    assert (await store.get_contact(bound.id)).active  # revoking a link is not deactivating
+    again = await store.revoke_invitation(invitation.id, actor="coordinator:other")
+    assert (again.revoked_at, again.revoked_by) == (revoked.revoked_at, "coordinator:test")
+    (event,) = await store.list_audit_events(action="invitation.revoked")
+    assert event.entity_id == invitation.id
+
+
+async def test_resending_revokes_the_old_link_and_keeps_the_uses_left(
+    store: Store, world: World
+) -> None:
+    old, old_token = await store.create_invitation(
+        world.org_a.id, world.campaign.id, actor="c", max_uses=3
+    )
+    await store.redeem_invitation(old_token, telegram_user_id=41, channel="telegram")
+    new, token = await store.reissue_invitation(old.id, actor="coordinator:test")
+    assert (new.organisation_id, new.campaign_id, new.max_uses) == (
+        world.org_a.id,
+        world.campaign.id,
+        2,
+    )
+    assert token != old_token and new.token_hash == hash_token(token)
+    assert (await store.get_invitation(old.id)).revoked_at is not None
+    with pytest.raises(errors.RevokedInvitation):
+        await store.redeem_invitation(old_token, telegram_user_id=42, channel="telegram")
+    contact = await store.redeem_invitation(token, telegram_user_id=42, channel="telegram")
+    assert contact.organisation_id == world.org_a.id
+    listed = await store.list_invitations(campaign_id=world.campaign.id)
+    assert [i.id for i in listed] == [old.id, new.id]
+    assert await store.list_invitations(organisation_id=world.org_b.id) == []
+
+
+async def test_inviting_a_non_member_makes_it_a_member_unless_the_campaign_is_closed(
+    store: Store, world: World
+) -> None:
+    newcomer = await store.create_organisation(
+        name_ru="Новый фонд", name_kk="Жаңа қор", subject_kind="ngo"
+    )
+    assert not await store.is_campaign_member(world.campaign.id, newcomer.id)
+    await store.create_invitation(newcomer.id, world.campaign.id, actor="coordinator:test")
+    assert await store.is_campaign_member(world.campaign.id, newcomer.id)
+    later = await store.create_organisation(name_ru="Поздний", name_kk="Кеш", subject_kind="ngo")
+    await store.set_campaign_status(world.campaign.id, "closed", actor="coordinator:test")
+    with pytest.raises(errors.CampaignClosed):
+        await store.create_invitation(later.id, world.campaign.id, actor="coordinator:test")
+    assert not await store.is_campaign_member(world.campaign.id, later.id)
+    # a member of a closed campaign may still get a link (to read its answers)
+    await store.create_invitation(world.org_a.id, world.campaign.id, actor="coordinator:test")
 
 
 async def test_find_invitation_by_token(store, world):

@@ -15,6 +15,7 @@ from storage.models import Base
 EXPECTED_TABLES = {
     "campaigns",
     "organisations",
+    "campaign_organisations",
     "contacts",
     "invitations",
     "invitation_redemptions",

@@ -20,6 +20,13 @@ async def test_contacts_due_reminder(store: Store, world: World) -> None:
     def ids(contacts):  # type: ignore[no-untyped-def]
         return [c.id for c in contacts]
 
+    # org C does not take part in the campaign: its contacts are nobody's to remind
+    assert ids(await store.contacts_due_reminder(cid, "d-7")) == [
+        world.alice.id,
+        world.bob.id,
+        carol.id,
+    ]
+    await store.add_campaign_members(cid, [org_c.id], actor="c")
     assert ids(await store.contacts_due_reminder(cid, "d-7")) == [
         world.alice.id,
         world.bob.id,
@@ -38,6 +45,33 @@ async def test_contacts_due_reminder(store: Store, world: World) -> None:
     # a returned response makes its organisation due again
     await store.return_for_correction(response_b.id, "fix block 3", actor="coordinator:x")
     assert world.bob.id in ids(await store.contacts_due_reminder(cid, "d-7"))
+
+
+async def test_an_extended_deadline_rearms_its_reminders(store: Store, world: World) -> None:
+    """Claims are per deadline: the new date's D-7 goes out although the old one's did."""
+    cid, alice = world.campaign.id, world.alice.id
+    first = world.campaign.deadline
+    assert await store.claim_reminder(cid, alice, "d-7", channel="telegram")
+    await store.finish_reminder(cid, alice, "d-7", status="sent")
+    assert not await store.claim_reminder(cid, alice, "d-7", channel="telegram")
+    assert alice not in [c.id for c in await store.contacts_due_reminder(cid, "d-7")]
+
+    extended = first + timedelta(days=14)
+    await store.set_campaign_deadline(cid, extended, actor="coordinator:test")
+    assert alice in [c.id for c in await store.contacts_due_reminder(cid, "d-7")]
+    assert alice not in [
+        c.id for c in await store.contacts_due_reminder(cid, "d-7", deadline=first)
+    ]
+    assert await store.claim_reminder(cid, alice, "d-7", channel="telegram")
+    await store.set_campaign_deadline(cid, extended + timedelta(days=1), actor="coordinator:test")
+    # the deadline moved again between the claim and its report: the claim is still found
+    await store.finish_reminder(cid, alice, "d-7", status="sent")
+    rows = await store.list_reminder_deliveries(cid)
+    assert [(r.kind, r.deadline, r.status) for r in rows] == [
+        ("d-7", first, "sent"),
+        ("d-7", extended, "sent"),
+    ]
+    assert not await store.claim_reminder(cid, alice, "d-7", channel="telegram", deadline=first)
 
 
 async def test_mark_processed_is_idempotent(store: Store) -> None:

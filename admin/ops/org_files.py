@@ -1,0 +1,213 @@
+"""Reading the master file of organisations: CSV with ``,`` or ``;``, or an Excel workbook.
+
+Russian Excel saves "CSV" with semicolons and in Windows-1251; others save commas and
+UTF-8; many people just send the ``.xlsx``.  All of them are read here into
+:class:`~storage.org_import.OrganisationRow` (the delimiter found by :class:`csv.Sniffer`,
+workbooks read with openpyxl), and every bad row is reported with its line number
+before anything is imported.
+
+Columns (a header row, any order): ``subject_kind, name_ru, name_kk, region`` and,
+optionally, ``bin`` (the 12-digit БИН).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from admin.ops.errors import FileProblems, OpsError
+from admin.ops.kinds import blocks_for, kind_codes, kinds_text
+from storage.org_import import OrganisationRow
+from storage.org_keys import clean_bin, organisation_key
+
+NAME_MAX = 500
+REGION_MAX = 100
+REQUIRED = ("subject_kind", "name_ru", "name_kk", "region")
+OPTIONAL = ("bin",)
+_ALIASES = {"бин": "bin", "bin/бин": "bin", "бин/bin": "bin"}
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, slots=True)
+class MasterFile:
+    """The rows of a master file and how it was read (for the coordinator to check)."""
+
+    source: str
+    rows: list[OrganisationRow]
+    read_as: str
+
+
+def check_names(name_ru: str, name_kk: str, region: str | None) -> tuple[str, str, str | None]:
+    """Trimmed names and region, or :class:`OpsError` saying which is wrong."""
+    name_ru, name_kk = " ".join(name_ru.split()), " ".join(name_kk.split())
+    region = " ".join((region or "").split()) or None
+    for label, value in (("name_ru", name_ru), ("name_kk", name_kk)):
+        if not value:
+            raise OpsError(f"{label} is empty; every organisation needs both names")
+        if len(value) > NAME_MAX:
+            raise OpsError(f"{label} is longer than {NAME_MAX} characters")
+    if region is not None and len(region) > REGION_MAX:
+        raise OpsError(f"region is longer than {REGION_MAX} characters")
+    return name_ru, name_kk, region
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1251", errors="replace"), "Windows-1251 (not UTF-8)"
+
+
+def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+    text, encoding = _decode(data)
+    lossy = encoding.startswith("Windows-1251")
+    first = text.splitlines()[0] if text.strip() else ""
+    try:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    named = {",": "commas", ";": "semicolons", "\t": "tabs"}[delimiter]
+
+    def records() -> Iterator[tuple[int, list[Any]]]:
+        for cells in reader:
+            yield reader.line_num, [_Lossy(c) if lossy and "?" in c else c for c in cells]
+
+    return records(), f"CSV, {encoding}, {named}"
+
+
+class _Lossy(str):
+    """A cell of a Windows-1251 file holding "?": perhaps a letter Excel could not save."""
+
+
+def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise OpsError(f"{source} cannot be read as an Excel workbook ({exc})") from None
+    sheet = book.worksheets[0]
+
+    def records() -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(cells)
+        finally:
+            book.close()
+
+    return records(), f"Excel workbook, sheet {sheet.title!r}"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _bin_text(value: Any) -> str:
+    # Excel stores a БИН typed as a number, losing its leading zeros: give them back.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        digits = _text(value)
+        return digits.zfill(12) if digits.isdigit() and len(digits) < 12 else digits
+    return _text(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    columns: dict[str, int]
+    width: int
+
+
+def _header(source: str, cells: list[Any]) -> _Header:
+    names = [_text(c).lstrip("\ufeff").lower() for c in cells]
+    columns = {_ALIASES.get(n, n): i for i, n in enumerate(names) if n}
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise OpsError(
+            f"{source}:1: the header must name the columns {','.join(REQUIRED)} (and"
+            f" optionally bin); missing: {', '.join(missing)} (the header read: {names})"
+        )
+    known = {c: columns[c] for c in (*REQUIRED, *OPTIONAL) if c in columns}
+    return _Header(known, max(i for i, n in enumerate(names) if n) + 1)
+
+
+def _row(columns: dict[str, int], cells: list[Any], line: int) -> OrganisationRow:
+    def get(name: str) -> Any:
+        at = columns.get(name)
+        return cells[at] if at is not None and at < len(cells) else None
+
+    kind = _text(get("subject_kind"))
+    if kind not in kind_codes():
+        raise OpsError(f"unknown subject kind {kind!r}")
+    for name in ("name_ru", "name_kk", "region"):
+        if isinstance(get(name), _Lossy):
+            raise OpsError(
+                f"{name} has '?' where Excel dropped a letter it could not save in"
+                " Windows-1251 (such as ә, ғ, қ, ң, ө, ұ, ү, һ, і); save the file as"
+                ' "CSV UTF-8" or as .xlsx and import it again'
+            )
+    name_ru, name_kk, region = check_names(
+        _text(get("name_ru")), _text(get("name_kk")), _text(get("region"))
+    )
+    try:
+        bin_ = clean_bin(_bin_text(get("bin")))
+    except ValueError as exc:
+        raise OpsError(str(exc)) from None
+    return OrganisationRow(kind, name_ru, name_kk, region, tuple(blocks_for(kind)), bin_, line)
+
+
+def read_master_file(source: str, data: bytes) -> MasterFile:
+    """The organisations of a master file (``source``: its name, for messages).
+
+    Raises :class:`~admin.ops.errors.FileProblems` listing every bad row (``source:line:
+    what is wrong``), or :class:`OpsError` when the file as a whole cannot be read.
+    """
+    if source.lower().endswith(".xls") and not data.startswith(_ZIP):
+        raise OpsError(f"{source} is an old Excel file (.xls); save it as .xlsx or as CSV")
+    if data.startswith(_ZIP) or source.lower().endswith(".xlsx"):
+        records, read_as = _xlsx_records(source, data)
+    else:
+        records, read_as = _csv_records(source, data)
+    header: _Header | None = None
+    rows: list[OrganisationRow] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for line, cells in records:
+        if not any(_text(c) for c in cells):
+            continue  # blank lines, and the empty rows Excel leaves at the end
+        if header is None:
+            header = _header(source, cells)
+            continue
+        if any(_text(c) for c in cells[header.width :]):
+            problems.append(f"{source}:{line}: more cells than columns")
+            continue
+        try:
+            row = _row(header.columns, cells, line)
+        except OpsError as exc:
+            problems.append(f"{source}:{line}: {exc}")
+            continue
+        key = organisation_key(row.subject_kind, row.name_ru, row.bin)
+        if key in seen:
+            problems.append(
+                f"{source}:{line}: {row.name_ru!r} ({row.subject_kind}) is the same organisation"
+                f" as line {seen[key]}"
+            )
+            continue
+        seen[key] = line
+        rows.append(row)
+    if problems:
+        unknown = any("unknown subject kind" in p for p in problems)
+        raise FileProblems(
+            source, problems, f"(subject kinds: {kinds_text()})" if unknown else None
+        )
+    if not rows:
+        raise OpsError(f"{source} has no rows under its header; nothing imported")
+    return MasterFile(source, rows, read_as)

@@ -39,9 +39,12 @@ from storage.campaigns import CampaignStore
 from storage.dialog_states import DialogStateStore
 from storage.invitations import InvitationStore
 from storage.organisations import OrganisationStore
+from storage.panel_reads import PanelReadStore
+from storage.panel_sessions import PanelSessionStore
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
 from storage.updates import UpdateStore
+from storage.users import UserStore
 from storage.web_sessions import WebSessionStore
 
 __all__ = [
@@ -63,5 +66,8 @@ class Store(
     ReminderStore,
     UpdateStore,
     WebSessionStore,
+    UserStore,
+    PanelSessionStore,
+    PanelReadStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "admin.commands_campaigns",
     "admin.commands_export",
     "admin.commands_remind",
+    "admin.commands_users",
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
+import admin.panel
 from bot.reminders import start_reminders
 from bot.web import create_web_app
 from dialogs.application.dialog import DialogService
@@ -175,6 +176,7 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
     runtime: Runtime | None = None
     try:
         app = create_web_app(settings, service, store)
+        admin.panel.setup(app, settings, store)  # the coordinator's panel at /admin
         runtime = Runtime(settings, store, service, app)
         if demo:
             runtime.links = await seed_demo_campaign(store, settings)

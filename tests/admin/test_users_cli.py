@@ -44,7 +44,9 @@ def test_add_list_disable_and_reset(cli, db_url, stdin):
     assert lines[2].split() == ["aigerim", "coordinator", "Айгерим", "yes", "off", "0"]
     assert lines[3].split() == ["expert1", "expert", "yes", "to", "set", "up", "0"]
 
-    assert cli("user", "disable", "EXPERT1").out == "expert1 is disabled and signed out everywhere\n"
+    assert (
+        cli("user", "disable", "EXPERT1").out == "expert1 is disabled and signed out everywhere\n"
+    )
     assert not with_store(db_url, lambda s: s.find_user("expert1")).active
 
     async def lock(store):
@@ -55,9 +57,10 @@ def test_add_list_disable_and_reset(cli, db_url, stdin):
             )
 
     with_store(db_url, lock)
-    assert "aigerim" in cli("user", "list").out and with_store(
-        db_url, lambda s: s.find_user("aigerim")
-    ).locked_until > utcnow()
+    assert (
+        "aigerim" in cli("user", "list").out
+        and with_store(db_url, lambda s: s.find_user("aigerim")).locked_until > utcnow()
+    )
     r = cli("user", "reset", "aigerim", "--keep-password")
     assert r.out == "aigerim unlocked, signed out everywhere\n"
     assert with_store(db_url, lambda s: s.find_user("aigerim")).locked_until is None

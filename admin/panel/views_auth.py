@@ -92,7 +92,9 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     auth = panel_of(request).auth
     result = await auth.password(login, password, client_address(request))
     if result.session is None:
-        status = 429 if result.outcome == "locked" else 401
+        # A form shown again with what was wrong is a page like any other (401 would need an
+        # HTTP authentication challenge); only a lock says "too many requests".
+        status = 429 if result.outcome == "locked" else 200
         return _sign_in_form(
             request, problem=_problem(request, result), login=login, target=target, status=status
         )
@@ -144,7 +146,7 @@ async def code(request: web.Request) -> web.StreamResponse:
         return response
     if result.session is None:
         problem = translate(who.lang, PROBLEMS["code"])
-        return _code_form(request, problem=problem, target=target, status=401)
+        return _code_form(request, problem=problem, target=target, status=200)
     response = see_other(target)
     _set_session(request, response, result.session)
     return response

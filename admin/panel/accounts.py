@@ -85,7 +85,7 @@ def totp_step(moment: datetime) -> int:
 def verify_code(secret: str, code: str, moment: datetime) -> int | None:
     """The time step a 6-digit ``code`` belongs to (within the window), or ``None``."""
     digits = "".join(code.split())
-    if len(digits) != 6 or not digits.isdigit():
+    if len(digits) != 6 or not (digits.isascii() and digits.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     for offset in range(-TOTP_WINDOW, TOTP_WINDOW + 1):

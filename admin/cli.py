@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "admin.commands_progress",
     "admin.commands_export",
     "admin.commands_remind",
+    "admin.commands_users",
 )
 
 

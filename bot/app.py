@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
+import admin.panel
 from bot.reminders import start_reminders
 from bot.web import create_web_app
 from dialogs.application.factory import Application, open_application
@@ -163,6 +164,7 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
     runtime: Runtime | None = None
     try:
         app = create_web_app(settings, services)
+        admin.panel.setup(app, settings, services.store)  # the coordinator's panel at /admin
         runtime = Runtime(settings, services, app)
         if demo:
             runtime.links = await seed_demo_campaign(services, settings)

@@ -461,3 +461,77 @@ class WebSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     idle_expires_at: Mapped[datetime] = mapped_column(index=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PanelRole(enum.StrEnum):
+    """Who may do what in the web panel at /admin."""
+
+    #: everything: read, invite, require a second factor, (later) return and accept
+    COORDINATOR = "coordinator"
+    #: reads every submitted answer and the analysis; changes nothing
+    EXPERT = "expert"
+
+
+class PanelStage(enum.StrEnum):
+    """How far a panel session has come through the sign-in."""
+
+    #: the password was right; the TOTP code is awaited
+    TOTP = "totp"
+    #: the password was right; a second factor is required and is being set up
+    ENROL = "enrol"
+    #: signed in
+    FULL = "full"
+
+
+class PanelUser(Base):
+    """A coordinator or an expert who signs in to the panel (not a contact of an organisation).
+
+    Only an Argon2 hash of the password is stored.  ``failed_sign_ins`` counts wrong
+    passwords and codes since the last success; at the limit ``locked_until`` is set.
+    ``totp_last_step`` is the time step of the last code accepted, so a code is used once.
+    """
+
+    __tablename__ = "panel_users"
+    __table_args__ = (
+        CheckConstraint(_in("role", PanelRole), name="role"),
+        CheckConstraint("failed_sign_ins >= 0", name="failed_sign_ins"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(300), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PanelSession(Base):
+    """A browser signed in (or signing in) to the panel; like :class:`WebSession`, by hash.
+
+    ``stage`` is ``full`` once signed in; ``totp``/``enrol`` sessions only reach the
+    second-factor page and live minutes.  ``pending_secret`` is the TOTP secret shown
+    while enrolling, until a code proves the authenticator has it.
+    """
+
+    __tablename__ = "panel_sessions"
+    __table_args__ = (CheckConstraint(_in("stage", PanelStage), name="stage"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("panel_users.id", ondelete="CASCADE"), index=True
+    )
+    csrf: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(20))
+    pending_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    idle_expires_at: Mapped[datetime] = mapped_column(index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

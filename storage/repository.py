@@ -49,10 +49,13 @@ from storage.org_import import (
     OrganisationRow,
 )
 from storage.organisations import OrganisationStore, RemovedOrganisation
+from storage.panel_reads import PanelReadStore
+from storage.panel_sessions import PanelSessionStore
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
 from storage.roster import CampaignRoster, ContactSeen, RosterStore
 from storage.updates import UpdateStore
+from storage.users import UserStore
 from storage.web_sessions import WebSessionStore
 
 __all__ = [
@@ -84,5 +87,8 @@ class Store(
     UpdateStore,
     WebSessionStore,
     RosterStore,
+    UserStore,
+    PanelSessionStore,
+    PanelReadStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

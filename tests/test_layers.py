@@ -38,9 +38,16 @@ DOMAIN = frozenset(
     }
 )
 
+#: The modules that build the whole process: web chat, Telegram and the panel.
+PROCESS = frozenset({"bot.app", "bot.__main__"})
+
 #: Layer → the layers (or single modules) of ours it may import.
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "channel": frozenset({"channel", "application", "dialogs.contract", "dialogs.i18n"}),
+    # The process (``python -m bot``) serves the channels and mounts the coordinator's panel.
+    "process": frozenset(
+        {"channel", "application", "dialogs.contract", "dialogs.i18n", "admin.panel"}
+    ),
     "application": frozenset({"application", "engine", "domain", "storage"}),
     "engine": frozenset({"engine", "domain"}),
     "domain": frozenset({"domain"}),
@@ -53,6 +60,7 @@ CHANNEL_LIBS = frozenset({"aiogram", "aiohttp"})
 DATABASE_LIBS = frozenset({"sqlalchemy", "alembic", "asyncpg", "aiosqlite"})
 MUST_NOT_USE: dict[str, frozenset[str]] = {
     "channel": DATABASE_LIBS,
+    "process": DATABASE_LIBS,
     "application": CHANNEL_LIBS,
     "engine": CHANNEL_LIBS | DATABASE_LIBS,
     "domain": CHANNEL_LIBS | DATABASE_LIBS,
@@ -64,6 +72,8 @@ MUST_NOT_USE: dict[str, frozenset[str]] = {
 def layer_of(module: str) -> str | None:
     """The layer a module of ours belongs to; ``None`` for a ``dialogs`` module not placed."""
     top = module.split(".")[0]
+    if module in PROCESS:
+        return "process"
     if top == "bot":
         return "channel"
     if top == "admin":
@@ -192,7 +202,7 @@ KNOWN = frozenset({"bot", "bot.web", "storage", "storage.repository", "dialogs",
         ("bot.web.server", "import storage", "storage"),
         ("bot.telegram.handlers", "from dialogs.engine import Engine", "dialogs.engine"),
         ("bot.telegram.handlers", "from dialogs import schema", "dialogs"),
-        ("bot.app", "def f():\n    from admin.demo import seed_demo\n", "admin.demo"),
+        ("bot.app", "def f():\n    from dialogs.application.demo import seed_demo\n", "admin.demo"),
         ("bot.app", "from sqlalchemy import select", "sqlalchemy"),
         ("admin.commands_remind", "from bot import reminders", "bot"),
         (

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dialogs import i18n
+from dialogs.application.answers import format_answer
 from dialogs.application.campaigns import NoCampaign, current_campaign
 from dialogs.contract import (
     Answer,
@@ -30,7 +31,6 @@ from dialogs.contract import (
     Submit,
 )
 from dialogs.engine import Engine
-from dialogs.engine.kinds import answer_text
 from dialogs.i18n import N_
 from dialogs.questionnaire import default
 from dialogs.schema import Questionnaire
@@ -241,7 +241,7 @@ class DialogService:
         if exc.current_version and position is not None:
             no_data = exc.current_status == "no_data"
             answer = Answer(None if no_data else exc.current_value, "…" if no_data else None)
-            value = answer_text(self.q, every.steps[position].field, answer, lang, 300)
+            value = format_answer(self.q, every.steps[position].field, answer, lang, 300)
         elif exc.current_version:  # a comment, or a mismatch's explanation: its text
             current = exc.current_value
             value = str(current.get("explanation") if isinstance(current, dict) else current)

@@ -53,6 +53,12 @@ class Application:
         """The demo campaign of ``python -m bot --demo`` (see :mod:`dialogs.application.demo`)."""
         return await seed_demo(self._store, today)
 
+    @property
+    def store(self) -> Store:
+        """The store under these services, for the coordinator's panel served by the same
+        process (``bot.app`` mounts it); channels never use it."""
+        return self._store
+
     async def close(self) -> None:
         """Close the database connections."""
         await self._store.close()

@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     "reminder_deliveries",
     "processed_updates",
     "web_sessions",
+    "panel_users",
+    "panel_sessions",
 }
 
 

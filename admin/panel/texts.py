@@ -1,0 +1,119 @@
+"""Texts of the panel that Python chooses (the templates hold the rest): Russian msgids.
+
+Marked with ``N_`` where they are defined and translated where they are shown, through
+the same catalogs as the chat (``dialogs.i18n``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dialogs import i18n
+from dialogs.i18n import N_
+
+LANG_LABELS = {"ru": "Рус", "kk": "Қаз", "en": "Eng"}
+LANG_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+
+ROLES = {"coordinator": N_("Координатор"), "expert": N_("Эксперт")}
+
+RESPONSE_STATUSES = {
+    "not_started": N_("Не начата"),
+    "in_progress": N_("Заполняется"),
+    "submitted": N_("Отправлена"),
+    "returned": N_("Возвращена на доработку"),
+}
+
+CAMPAIGN_STATUSES = {
+    "draft": N_("Черновик"),
+    "open": N_("Идёт сбор"),
+    "closed": N_("Закрыта"),
+}
+
+CHANNELS = {"telegram": N_("Telegram"), "web": N_("Веб-чат"), "admin": N_("Координатор")}
+
+#: Why a sign-in or a form was refused: shown above the form.
+PROBLEMS = {
+    "wrong": N_("Неверный логин или пароль."),
+    "locked": N_(
+        "Слишком много неудачных попыток: вход заблокирован до {until}. "
+        "Координатор может снять блокировку раньше."
+    ),
+    "disabled": N_("Учётная запись отключена. Обратитесь к координатору."),
+    "code": N_("Код не подошёл. Введите шесть цифр из приложения-аутентификатора."),
+    "stale": N_("Форма устарела. Обновите страницу и попробуйте ещё раз."),
+    "expired": N_("Сеанс завершён. Войдите снова."),
+    "uses": N_("Укажите, сколько человек может воспользоваться ссылкой: от 1 до {most}."),
+    "days": N_("Укажите срок действия ссылки в днях: от 1 до {most}."),
+    "filter": N_("Фильтр «{name}» не понят и не применён."),
+}
+
+#: Error pages: (title, explanation) by what happened.
+ERRORS = {
+    "forbidden": (
+        N_("Недостаточно прав"),
+        N_("Это действие доступно только координатору. Эксперты только читают данные."),
+    ),
+    "not_found": (
+        N_("Страница не найдена"),
+        N_("Такой страницы нет. Вернитесь к списку сборов данных."),
+    ),
+    "rejected": (
+        N_("Запрос отклонён"),
+        N_("Форма устарела или пришла не с этого сайта. Обновите страницу и попробуйте ещё раз."),
+    ),
+    "expired": (N_("Сеанс завершён"), N_("Войдите снова, затем повторите действие.")),
+    "error": (
+        N_("Что-то пошло не так"),
+        N_("Не удалось обработать запрос. Попробуйте ещё раз чуть позже."),
+    ),
+}
+
+#: The invitation letter, printed in the organisation's language (ru or kk).
+LETTER = {
+    "title": N_(
+        "Приглашение заполнить анкету по оценке рисков в сфере противодействия торговле людьми"
+    ),
+    "greeting": N_("Уважаемые коллеги!"),
+    "request": N_(
+        "В соответствии с пунктом 9 Правил проведения оценки рисков в сфере противодействия "
+        "торговле людьми (совместный приказ Министра внутренних дел Республики Казахстан от "
+        "23 октября 2024 года № 849 и Министра труда и социальной защиты населения "
+        "Республики Казахстан от 24 октября 2024 года № 410) просим представить сведения "
+        "по опроснику за период с {start} по {end} в срок до {deadline}."
+    ),
+    "how": N_(
+        "Анкету заполняют в чате: откройте ссылку в браузере или отсканируйте QR-код камерой "
+        "телефона. Каждый ответ сохраняется сразу; можно прерваться и продолжить позже. "
+        "Если данных нет, укажите причину."
+    ),
+    "link": N_("Ссылка для браузера"),
+    "telegram": N_("Ссылка для Telegram"),
+    "validity": N_(
+        "Ссылка действует до {expires}. Воспользоваться ею могут сотрудники вашей "
+        "организации (не более {uses} чел.). Не публикуйте её."
+    ),
+    "questions": N_("С вопросами обращайтесь к координатору сбора данных."),
+    "to": N_("Кому"),
+    "qr": N_("QR-код ссылки на анкету"),
+}
+
+
+def translate(lang: str, msgid: str, **values: Any) -> str:
+    """``msgid`` in ``lang``, with ``{placeholders}`` filled."""
+    text = i18n.gettext(lang, msgid)
+    return text.format(**values) if values else text
+
+
+def day(value: date) -> str:
+    """``31.12.2025``: how dates are written in ru and kk documents."""
+    return value.strftime("%d.%m.%Y")
+
+
+def letter(lang: str, **values: Any) -> dict[str, str]:
+    """The letter's texts in ``lang``, placeholders filled from ``values``."""
+    wanted = {"request": ("start", "end", "deadline"), "validity": ("expires", "uses")}
+    return {
+        key: translate(lang, msgid, **{k: values[k] for k in wanted.get(key, ())})
+        for key, msgid in LETTER.items()
+    }

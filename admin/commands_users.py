@@ -20,9 +20,9 @@ import getpass
 import sys
 from typing import Any
 
+from admin.accounts import PasswordRejected, Passwords, check_password
 from admin.common import CommandError, actor_of, add_common, run, table
 from admin.export.data import iso_utc
-from admin.panel.accounts import PasswordRejected, Passwords, check_password
 from storage.models import PanelRole, PanelUser, utcnow
 from storage.repository import Store
 from storage.users import LoginTaken, normal_login

@@ -1,7 +1,7 @@
 """The web panel's users (coordinators and experts) and the bookkeeping of their sign-ins.
 
 Storage holds what the panel decides with, never how: it keeps an already-made
-password hash (``admin.panel.accounts`` makes and checks Argon2 hashes), counts
+password hash (``admin.accounts`` makes and checks Argon2 hashes), counts
 failures and locks atomically (two wrong passwords sent at once both count), and
 writes every change to the audit log in the same transaction.
 """

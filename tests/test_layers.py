@@ -46,12 +46,14 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "channel": frozenset({"channel", "application", "dialogs.contract", "dialogs.i18n"}),
     # The process (``python -m bot``) serves the channels and mounts the coordinator's panel.
     "process": frozenset(
-        {"channel", "application", "dialogs.contract", "dialogs.i18n", "admin.panel"}
+        {"process", "channel", "application", "dialogs.contract", "dialogs.i18n", "admin.panel"}
     ),
     "application": frozenset({"application", "engine", "domain", "storage"}),
     "engine": frozenset({"engine", "domain"}),
     "domain": frozenset({"domain"}),
     "coordinator": frozenset({"coordinator", "application", "domain", "storage"}),
+    # The coordinator's web panel: the coordinator side over HTTP of its own.
+    "panel": frozenset({"panel", "coordinator", "application", "domain", "storage"}),
     "storage": frozenset({"storage"}),
 }
 
@@ -65,6 +67,7 @@ MUST_NOT_USE: dict[str, frozenset[str]] = {
     "engine": CHANNEL_LIBS | DATABASE_LIBS,
     "domain": CHANNEL_LIBS | DATABASE_LIBS,
     "coordinator": CHANNEL_LIBS,
+    "panel": DATABASE_LIBS | {"aiogram"},
     "storage": CHANNEL_LIBS,
 }
 
@@ -76,6 +79,8 @@ def layer_of(module: str) -> str | None:
         return "process"
     if top == "bot":
         return "channel"
+    if module == "admin.panel" or module.startswith("admin.panel."):
+        return "panel"
     if top == "admin":
         return "coordinator"
     if top == "storage":
@@ -202,7 +207,7 @@ KNOWN = frozenset({"bot", "bot.web", "storage", "storage.repository", "dialogs",
         ("bot.web.server", "import storage", "storage"),
         ("bot.telegram.handlers", "from dialogs.engine import Engine", "dialogs.engine"),
         ("bot.telegram.handlers", "from dialogs import schema", "dialogs"),
-        ("bot.app", "def f():\n    from dialogs.application.demo import seed_demo\n", "admin.demo"),
+        ("bot.app", "def f():\n    from admin.demo import seed_demo\n", "admin.demo"),
         ("bot.app", "from sqlalchemy import select", "sqlalchemy"),
         ("admin.commands_remind", "from bot import reminders", "bot"),
         (

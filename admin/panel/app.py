@@ -17,8 +17,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from admin.accounts import Passwords
 from admin.panel import views_admin, views_auth, views_campaigns, views_organisation
-from admin.panel.accounts import Passwords
 from admin.panel.auth import Auth
 from admin.panel.guard import ACCESS_KEY, Access, guard, security_headers
 from admin.panel.web import PANEL_KEY, PREFIX, Panel

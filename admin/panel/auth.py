@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from admin.panel.accounts import Passwords, new_secret, verify_code
+from admin.accounts import Passwords, new_secret, verify_code
 from storage.models import PanelSession, PanelStage, PanelUser, utcnow
 from storage.repository import Store
 from storage.users import CodeReused

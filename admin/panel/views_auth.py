@@ -7,7 +7,7 @@ import secrets
 from aiohttp import web
 from yarl import URL
 
-from admin.panel.accounts import provisioning_uri, qr_svg
+from admin.accounts import provisioning_uri, qr_svg
 from admin.panel.auth import PENDING_TTL, Result
 from admin.panel.texts import PROBLEMS, translate
 from admin.panel.web import (

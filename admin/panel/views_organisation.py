@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from admin.panel.accounts import qr_svg
+from admin.accounts import qr_svg
 from admin.panel.organisation_view import build
 from admin.panel.texts import LETTER, PROBLEMS, RESPONSE_STATUSES, day, letter, translate
 from admin.panel.views_campaigns import campaign_id, kind_labels

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from admin.panel.accounts import Passwords
+from admin.accounts import Passwords
 from storage.models import utcnow
 from tests.admin.conftest import ACTOR, with_store
 

@@ -22,7 +22,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from admin.panel.accounts import Passwords
+from admin.accounts import Passwords
 from bot.app import start, stop
 from dialogs.application.demo import seed_demo
 from dialogs.application.settings import Settings

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
 import admin.panel
-from admin.panel.accounts import Passwords
+from admin.accounts import Passwords
 from bot.web import create_web_app
 from dialogs.application.demo import DemoOrganisation, seed_demo
 from dialogs.application.dialog import DialogService

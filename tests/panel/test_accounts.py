@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from argon2 import PasswordHasher
 
-from admin.panel.accounts import (
+from admin.accounts import (
     PasswordRejected,
     Passwords,
     check_password,

@@ -10,7 +10,7 @@ import pyotp
 from aiohttp.test_utils import TestClient, TestServer
 
 import admin.panel
-from admin.panel.accounts import totp_step
+from admin.accounts import totp_step
 from admin.panel.auth import ABSOLUTE_TTL, IDLE_TTL, LOCK_FOR
 from bot.web import create_web_app
 from dialogs.application.factory import Application

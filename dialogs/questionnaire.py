@@ -163,6 +163,8 @@ def _check_item(item: Item, where: str, sets: set[str], dims: set[str], fail: An
         if field.key in keys:
             fail(where_f, "the same field key is used twice in this item")
         keys[field.key] = field.kind
+        if len(set(field.analysis)) != len(field.analysis):
+            fail(where_f, "an analysis of §14 is named twice in 'analysis'")
         if isinstance(field, BreakdownField) and field.categories not in sets:
             fail(where_f, f"unknown category set {field.categories!r}")
         if isinstance(field, OpenBreakdownField) and field.dimension not in dims:

@@ -37,6 +37,7 @@ from storage.answers import AnswerStore
 from storage.base import CampaignSnapshot, DialogSnapshot, contact_actor, hash_token
 from storage.campaigns import CampaignStore
 from storage.dialog_states import DialogStateStore
+from storage.exports import ExportStore
 from storage.invitations import InvitationStore
 from storage.organisations import OrganisationStore
 from storage.reminders_log import ReminderStore
@@ -63,5 +64,6 @@ class Store(
     ReminderStore,
     UpdateStore,
     WebSessionStore,
+    ExportStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

@@ -130,6 +130,7 @@ class BaseField(Strict):
     §14 analyses its answers inform (:data:`ANALYSES`; none for the reporting period)."""
 
     key: Annotated[str, Field(pattern=CODE)]
+    kind: str
     label: str
     hint: str | None = None
     analysis: list[Analysis] = []

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from admin.export.data import CampaignData, Sheet, iso_utc, per_questionnaire
-from admin.export.labels import kind_label, t, word
+from admin.export.labels import t, word
 from admin.export.options import Disclosure
 from dialogs import rules
 from dialogs.contract import Answer as EngineAnswer
@@ -126,7 +126,7 @@ class Quality:
             sheet.organisation_id,
             sheet.name_ru,
             sheet.name_kk,
-            kind_label(self.lang, sheet.subject_kind),
+            sheet.subject_kind,
             sheet.region or "",
             word(self.lang, sheet.status),
             iso_utc(sheet.submitted_at),
@@ -146,7 +146,7 @@ class Quality:
         base = [
             sheet.organisation_id,
             sheet.name_ru,
-            kind_label(lang, sheet.subject_kind),
+            sheet.subject_kind,
             sheet.region or "",
             word(lang, sheet.status),
         ]

@@ -108,7 +108,7 @@ def totals_rows(totals: Totals, lang: str, hidden: set[AggKey], mark: str) -> It
         yield [
             word(lang, scope),
             kind or "",
-            region if region is not None else "",
+            "" if region is None else (region or word(lang, "no_region")),
             code,
             category,
             labels.field(f),

@@ -48,10 +48,11 @@ def names(years: Sequence[Year]) -> list[str]:
 def columns(years: Sequence[Year], lang: str) -> tuple[list[str], list[str]]:
     """(codes, labels) of the trend table's columns."""
     shown = names(years)
+    value = t(lang, N_("значение"))
     codes, labels = list(HEAD), []
     for name in shown:
         codes += [f"value_{name}", f"n_{name}"]
-        labels += [f"{name}: {t(lang, N_('значение'))}", f"{name}: n"]
+        labels += [f"{name}: {value}", f"{name}: n"]
     for before, after in zip(shown, shown[1:], strict=False):
         codes += [f"change_{after}", f"change_pct_{after}"]
         labels += [

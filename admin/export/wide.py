@@ -16,6 +16,7 @@ from typing import Any
 
 from admin.export.data import Sheet, Stored
 from admin.export.labels import t, word
+from dialogs.i18n import N_
 from admin.export.masking import CellKey, number
 from admin.export.rows import Labels, ordered_keys
 from dialogs.rules import comment_code
@@ -42,7 +43,7 @@ def block_columns(
 ) -> list[Column]:
     """The value columns of one block's sheet, in the Appendix's order."""
     labels = Labels(q, lang)
-    no_data = t(lang, "нет данных")
+    no_data = t(lang, N_("нет данных"))
     out: list[Column] = []
     for item in block.items:
         for f in item.fields:
@@ -54,7 +55,7 @@ def block_columns(
                 out.append((column, shown, code, part, f.kind))
             out.append((f"{code}.no_data", f"{name} — {no_data}", code, "no_data", f.kind))
         comment = comment_code(item.code)
-        out.append((comment, t(lang, "Комментарий"), comment, "", "text"))
+        out.append((comment, t(lang, N_("Комментарий")), comment, "", "text"))
     return out
 
 
@@ -64,10 +65,10 @@ def _parts(
     lang = labels.lang
     if f.kind in ("yes_no", "choice"):
         yield "", ""
-        yield "description", t(lang, "описание")
+        yield "description", t(lang, N_("описание"))
     elif f.kind == "period":
-        yield "start", t(lang, "начало")
-        yield "end", t(lang, "конец")
+        yield "start", t(lang, N_("начало"))
+        yield "end", t(lang, N_("конец"))
     elif f.kind in ("breakdown", "open_breakdown"):
         present = {k: 0 for k in keys}
         if f.kind == "breakdown":
@@ -75,8 +76,8 @@ def _parts(
         for key in ordered_keys(q, f, present):
             yield key, labels.category(code, f, key)
     elif isinstance(f, ListField):
-        yield "entries", t(lang, "записей")
-        yield "text", t(lang, "записи")
+        yield "entries", t(lang, N_("записей"))
+        yield "text", t(lang, N_("записи"))
     else:
         yield "", ""
 

@@ -100,8 +100,9 @@ class XlsxTable:
         n = len(self.sheets) + 1
         title = self.title if n == 1 else f"{self.title[:25]} ({n})"
         ws = self.book.workbook.add_worksheet(sheet_name(title, self.book.names))
-        for col, (label, code) in enumerate(zip(self.labels, self.codes, strict=True)):
+        for col, label in enumerate(self.labels):  # row by row: constant_memory flushes
             ws.write_string(0, col, label, self.book.bold)
+        for col, code in enumerate(self.codes):
             ws.write_string(1, col, code, self.book.code)
         self.ws, self.next = ws, HEADER_ROWS
         self.sheets.append((ws, 0))

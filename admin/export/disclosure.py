@@ -63,7 +63,7 @@ def secondary(
                 continue  # no published sum, or an unknown part: nothing to subtract from
             if sum(1 for m in members if m in hidden) != 1:
                 continue
-            options = [c for c in line.cells if c not in hidden] or [line.total]
+            options = [m for m in members if m not in hidden]
             pick = min(options, key=rank)
             hidden.add(pick)
             added.add(pick)

@@ -105,12 +105,13 @@ def ranking_rows(totals: Totals, lang: str, hidden: set[AggKey], mark: str) -> I
             yield from _ranked(rows, with_persons=False)
     for section in COUNT_SECTIONS:
         codes = section_fields(q, section)
-        for kind in [*sorted(totals.kinds), None]:
+        for kind in sorted(totals.kinds):
             for code in codes:
                 rows = list(
                     _count_rows(totals, labels, index[code][1], section, kind, code, hidden, mark)
                 )
                 yield from _ranked(rows, with_persons=True)
+        yield from _ranked(list(_reports(totals, labels, section, codes, hidden, mark)), True)
 
 
 def _count_rows(
@@ -146,6 +147,45 @@ def _count_rows(
             persons,
             persons_share,
             -1 if key in hidden else cell.value,  # the sort key, dropped before writing
+        ]
+
+
+def _reports(
+    totals: Totals,
+    labels: Labels,
+    section: str,
+    codes: list[str],
+    hidden: set[AggKey],
+    mark: str,
+) -> Iterator[list[Any]]:
+    """The all-kinds view of a section: sums of *reports* over its fields and kinds."""
+    index = field_index(totals.q)
+    sums: dict[str, list[Any]] = {}
+    for key, cell in totals.cells.items():
+        kind, region, code, category = key
+        if kind is not None or region is not None or code not in codes:
+            continue
+        entry = sums.setdefault(category, [0, 0, False, code])
+        entry[0] += cell.value
+        entry[1] += cell.positive
+        entry[2] = entry[2] or key in hidden
+    n = sum(totals.reporting(None, None, code) for code in codes)
+    whole = sum(e[0] for e in sums.values())
+    any_hidden = any(e[2] for e in sums.values())
+    shown_kind = word(labels.lang, "all_kinds")
+    for category, (value, positive, was_hidden, code) in sorted(sums.items()):
+        yield [
+            section,
+            shown_kind,
+            "*",
+            category,
+            labels.category(code, index[code][1], category),
+            positive,
+            n,
+            share(positive, n),
+            mark if was_hidden else value,
+            None if any_hidden else share(value, whole),
+            -1 if was_hidden else value,
         ]
 
 

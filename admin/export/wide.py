@@ -16,9 +16,9 @@ from typing import Any
 
 from admin.export.data import Sheet, Stored
 from admin.export.labels import t, word
-from dialogs.i18n import N_
 from admin.export.masking import CellKey, number
 from admin.export.rows import Labels, ordered_keys
+from dialogs.i18n import N_
 from dialogs.rules import comment_code
 from dialogs.schema import BaseField, Block, ListField, Questionnaire
 

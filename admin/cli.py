@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "admin.commands_db",
     "admin.commands_campaigns",
     "admin.commands_export",
+    "admin.commands_report",
     "admin.commands_remind",
 )
 

@@ -64,14 +64,18 @@ async def summed(
 ) -> trend.Year:
     """An earlier campaign's totals (and, for last year's, each organisation's numbers)."""
     totals = Totals(q)
+    year = trend.Year(campaign, totals, set())
     async for sheet in sheets(reader, campaign.id):
+        year.organisations += 1
+        year.submitted += sheet.status == SUBMITTED
+        year.on_time += bool(sheet.on_time(campaign.deadline))
         if not included(sheet, options):
             continue
         totals.add(sheet, set().union(*mask(q, sheet, options.disclosure)))
         if remember is not None:
             outliers.previous_values(q, sheet, remember)
-    hidden = set().union(*aggregate_mask(totals, options.disclosure))
-    return trend.Year(campaign, totals, hidden)
+    year.hidden = set().union(*aggregate_mask(totals, options.disclosure))
+    return year
 
 
 async def run(

@@ -34,6 +34,9 @@ class Year:
     campaign: CampaignRow
     totals: Totals
     hidden: set[AggKey]
+    organisations: int = 0
+    submitted: int = 0
+    on_time: int = 0
 
 
 def names(years: Sequence[Year]) -> list[str]:

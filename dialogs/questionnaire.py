@@ -46,7 +46,9 @@ def load(path: Path | str = DEFAULT_FILE) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: the same result, ten times faster
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         raise QuestionnaireError("", f"not valid YAML: {exc}", path) from exc
     return parse(raw, path)

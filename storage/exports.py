@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Row, Select, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncResult
 
 from storage import errors
 from storage.base import StoreBase
@@ -103,6 +103,13 @@ CAMPAIGN_COLUMNS = (
 )
 
 
+async def _rows(result: AsyncResult[Any]) -> AsyncIterator[Row[Any]]:
+    """Rows of a streamed result, fetched a batch per await (not one await per row)."""
+    async for batch in result.partitions():
+        for row in batch:
+            yield row
+
+
 class ExportReader:
     """Streams of one snapshot; valid only inside :meth:`ExportStore.export_snapshot`."""
 
@@ -160,15 +167,16 @@ class ExportReader:
         )
         opts = {"yield_per": BATCH}
         org_rows = await self.connection.stream(org_query.execution_options(**opts))
-        answer_rows = (await self.connection.stream(answer_query.execution_options(**opts))).t
-        pending = await anext(answer_rows, None)
-        async for o in org_rows.t:
+        answer_rows = await self.connection.stream(answer_query.execution_options(**opts))
+        answers_in = _rows(answer_rows)
+        pending = await anext(answers_in, None)
+        async for o in _rows(org_rows):
             answers: list[AnswerRow] = []
             while pending is not None and pending[0] < o[0]:
-                pending = await anext(answer_rows, None)  # an organisation outside the campaign
+                pending = await anext(answers_in, None)  # an organisation outside the campaign
             while pending is not None and pending[0] == o[0]:
                 answers.append(AnswerRow(*pending[1:]))
-                pending = await anext(answer_rows, None)
+                pending = await anext(answers_in, None)
             yield OrganisationAnswers(
                 OrganisationRow(o[0], o[1], o[2], o[3], o[4], list(o[5] or [])),
                 ResponseRow(o[6], o[7], o[8]) if o[6] is not None else None,

@@ -54,18 +54,21 @@ class Totals:
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
-        self.cells: dict[AggKey, CellStats] = {}
-        self.fields: dict[tuple[str | None, str | None, str], FieldStats] = {}
         self.regions: set[str] = set()
         self.kinds: set[str] = set()
-        self.labels: dict[tuple[str, str], str] = {}
+        self._cells: dict[AggKey, CellStats] = {}
+        self._fields: dict[tuple[str | None, str | None, str], FieldStats] = {}
+        self._merged: dict[tuple[str, str], str] = {}
+        self._done: tuple[dict[AggKey, CellStats], dict[Any, FieldStats]] | None = None
 
     def add(self, sheet: Sheet, hidden: set[CellKey]) -> None:
+        """Add one organisation to its kind and region (the wider scopes are summed later)."""
         region = sheet.region or ""
         kind = sheet.subject_kind
         self.regions.add(region)
         self.kinds.add(kind)
-        scopes: list[Scope] = [(kind, region), (kind, None), (None, None)]
+        self._done = None
+        cells, fields = self._cells, self._fields
         for step in walk_for(self.q, tuple(sheet.blocks)).steps:
             f = step.field
             if f.kind not in NUMERIC:
@@ -73,31 +76,64 @@ class Totals:
             answer = sheet.answers.get(step.code)
             if answer is None:
                 continue
-            for scope in scopes:
-                stats = self.fields.setdefault((*scope, step.code), FieldStats())
-                if answer.is_no_data:
-                    stats.no_data += 1
-                else:
-                    stats.reporting += 1
+            stats = fields.get((kind, region, step.code))
+            if stats is None:
+                stats = fields[(kind, region, step.code)] = FieldStats()
             if answer.is_no_data:
+                stats.no_data += 1
                 continue
-            for category, value in self._values(f, answer.value):
-                was_hidden = (step.code, category[1]) in hidden
-                for scope in scopes:
-                    cell = self.cells.setdefault((*scope, step.code, category[0]), CellStats())
-                    cell.value += value
-                    cell.positive += value > 0
-                    cell.hidden += was_hidden
+            stats.reporting += 1
+            for (category, stored), value in self._values(f, step.code, answer.value):
+                key = (kind, region, step.code, category)
+                cell = cells.get(key)
+                if cell is None:
+                    cell = cells[key] = CellStats()
+                cell.value += value
+                cell.positive += value > 0
+                cell.hidden += (step.code, stored) in hidden
 
-    def _values(self, f: BaseField, value: Any) -> Iterator[tuple[tuple[str, str], int | Decimal]]:
+    def _finish(self) -> tuple[dict[AggKey, CellStats], dict[Any, FieldStats]]:
+        """Every scope: kind and region, kind (``region`` None), all kinds (both None)."""
+        if self._done is None:
+            cells = dict(self._cells)
+            for (kind, _region, code, category), c in self._cells.items():
+                for wider in ((kind, None, code, category), (None, None, code, category)):
+                    total = cells.setdefault(wider, CellStats())
+                    total.value += c.value
+                    total.positive += c.positive
+                    total.hidden += c.hidden
+            fields = dict(self._fields)
+            for (kind, _region, code), st in self._fields.items():
+                for wide in ((kind, None, code), (None, None, code)):
+                    total_f = fields.setdefault(wide, FieldStats())
+                    total_f.reporting += st.reporting
+                    total_f.no_data += st.no_data
+            self._done = (cells, fields)
+        return self._done
+
+    @property
+    def cells(self) -> dict[AggKey, CellStats]:
+        return self._finish()[0]
+
+    @property
+    def fields(self) -> dict[Any, FieldStats]:
+        return self._finish()[1]
+
+    def _values(
+        self, f: BaseField, code: str, value: Any
+    ) -> Iterator[tuple[tuple[str, str], int | Decimal]]:
         """((merged category, stored key), number) of one answer."""
         if f.kind == "yes_no":
             if isinstance(value, dict):
                 yield ("yes", "yes"), int(value.get("answer") == "yes")
         elif isinstance(value, dict):
+            merged = self._merged
             for key, n in value.items():
-                if isinstance(n, int) and not isinstance(n, bool):
-                    yield (merge_key(self.q, f, str(key)), str(key)), n
+                if n.__class__ is int:
+                    found = merged.get((code, key))
+                    if found is None:
+                        found = merged[(code, key)] = merge_key(self.q, f, str(key))
+                    yield (found, str(key)), n
         else:
             n = number(value)
             if n is not None:

@@ -50,6 +50,19 @@ def csv_text(value: Any, decimal_comma: bool = False) -> str:
     return defuse(str(value))
 
 
+#: First characters after which a text may need defusing (triggers and whitespace).
+RISKY_START = frozenset("=+-@ \t\r\n\u00a0\u2007\u202f\u3000")
+
+
+def csv_row(values: Any, decimal_comma: bool = False) -> list[Any]:
+    """A row for ``csv.writer``: texts defused, the rest as it is (``csv`` writes numbers
+    itself and ``None`` as an empty field); with a decimal comma every cell is converted."""
+    if decimal_comma:
+        return [csv_text(v, True) for v in values]
+    risky = RISKY_START
+    return [defuse(v) if v.__class__ is str and v[:1] in risky else v for v in values]
+
+
 def json_value(value: Any) -> Any:
     """Decimals as JSON numbers (whole ones as integers)."""
     if isinstance(value, Decimal):

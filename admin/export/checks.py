@@ -117,6 +117,7 @@ class Quality:
     def __init__(self, q: Questionnaire, lang: str, deadline: Any, rule: Disclosure) -> None:
         self.q, self.lang, self.deadline, self.rule = q, lang, deadline, rule
         self.reasons: dict[tuple[str, str], list[Any]] = {}
+        self._labels: dict[str, str] = {}
 
     def summary_row(self, sheet: Sheet) -> list[Any]:
         c = counts(self.q, sheet)
@@ -153,7 +154,7 @@ class Quality:
         walk = walk_for(self.q, tuple(sheet.blocks))
         for step in walk.steps:
             answer = sheet.answers.get(step.code)
-            label = t(lang, step.field.label)
+            label = self._label(step.field.label)
             where: list[Any] = [step.block.number, step.item.number, step.code, label]
             if answer is None:
                 yield [*base, word(lang, "missing"), *where, "", ""]
@@ -162,14 +163,19 @@ class Quality:
                 self._tally(step.code, label, reason)
                 yield [*base, word(lang, "no_data"), *where, reason, ""]
         answers = engine_answers(sheet)
+        plain = {c: a for c, a in answers.items() if not c.startswith("rule:")}
         for block in walk.blocks:
             for item in block.items:
-                yield from self._mismatches(base, block.number, item, answers)
+                yield from self._mismatches(base, block.number, item, answers, plain)
 
     def _mismatches(
-        self, base: list[Any], block: int, item: Item, answers: dict[str, EngineAnswer]
+        self,
+        base: list[Any],
+        block: int,
+        item: Item,
+        answers: dict[str, EngineAnswer],
+        plain: dict[str, EngineAnswer],
     ) -> Iterator[list[Any]]:
-        plain = {c: a for c, a in answers.items() if not c.startswith("rule:")}
         for rule, total, summed in rules.violations(plain, item):
             stored = answers.get(rule_code(item.code, rule))
             value = stored.value if stored is not None and isinstance(stored.value, dict) else {}
@@ -190,6 +196,12 @@ class Quality:
         parts = " + ".join(f"{item.code}.{p}" for p in rule.parts)
         sign = "≠" if rule.check == "equal" else ">"
         return f"{parts} = {self._shown(summed)} {sign} {item.code}.{rule.total} = {self._shown(total)}"
+
+    def _label(self, message: str) -> str:
+        found = self._labels.get(message)
+        if found is None:
+            found = self._labels[message] = t(self.lang, message)
+        return found
 
     def _shown(self, n: int) -> str:
         return self.rule.mark if self.rule.small(n) else str(n)

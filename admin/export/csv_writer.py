@@ -17,10 +17,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from admin.export.cells import csv_text, json_value
+from admin.export.cells import csv_row, csv_text, json_value
 from admin.export.options import MB
 
 BOM = "\ufeff"
@@ -60,7 +61,11 @@ class LimitedWriter:
 
     def write(self, text: str) -> int:
         data = text.encode("utf-8")
-        self.budget.spend(len(data))
+        budget = self.budget
+        used = budget.used + len(data)
+        if used > budget.limit_bytes:
+            raise ExportTooLarge(budget.limit_bytes)
+        budget.used = used
         self.binary.write(data)
         return len(text)
 
@@ -92,8 +97,7 @@ class CsvTable:
         self.rows = 0
 
     def row(self, values: Sequence[Any]) -> None:
-        comma = self.decimal_comma
-        self.writer.writerow([csv_text(v, comma) for v in values])
+        self.writer.writerow(csv_row(values, self.decimal_comma))
         self.rows += 1
 
     def close(self) -> None:
@@ -110,7 +114,10 @@ class JsonlTable:
         self.rows = 0
 
     def row(self, values: Sequence[Any]) -> None:
-        record = {c: json_value(v) for c, v in zip(self.codes, values, strict=False)}
+        record = {
+            c: json_value(v) if v.__class__ is Decimal else v
+            for c, v in zip(self.codes, values, strict=False)
+        }
         self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.rows += 1
 

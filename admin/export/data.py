@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 from dialogs.contract import Answer as EngineAnswer
@@ -74,6 +74,7 @@ class Sheet:
     answers: dict[str, Stored] = field(default_factory=dict)
     name_kk: str = ""
     submitted_at: datetime | None = None
+    _engine: dict[str, EngineAnswer] | None = field(default=None, repr=False, compare=False)
 
     def on_time(self, deadline: date) -> bool | None:
         """Submitted by the deadline (Kazakhstan's date); None if not submitted."""
@@ -85,11 +86,14 @@ class Sheet:
         return moment.astimezone(KAZAKHSTAN).date() <= deadline
 
     def engine_answers(self) -> dict[str, EngineAnswer]:
-        """The answers as the dialog engine sees them (for its completeness and rule checks)."""
-        return {
-            code: EngineAnswer(a.value, a.no_data_reason, a.version)
-            for code, a in self.answers.items()
-        }
+        """The answers as the dialog engine sees them (for its completeness and rule checks);
+        built once per sheet."""
+        if self._engine is None or len(self._engine) != len(self.answers):
+            self._engine = {
+                code: EngineAnswer(a.value, a.no_data_reason, a.version)
+                for code, a in self.answers.items()
+            }
+        return self._engine
 
     def walk(self, q: Questionnaire) -> Walk:
         """The fields this organisation answers: block 1 and its own blocks."""
@@ -129,6 +133,7 @@ class CampaignData:
         }
 
 
+@lru_cache(maxsize=4096)
 def iso_utc(moment: datetime | None) -> str:
     """``2026-01-20T09:30:00Z``: seconds, UTC, the same on every backend."""
     if moment is None:

@@ -124,7 +124,7 @@ def _count_rows(
     hidden: set[AggKey],
     mark: str,
 ) -> Iterator[list[Any]]:
-    keys = [k for k in totals.cells if k[0] == kind and k[1] is None and k[2] == code]
+    keys = _by_field(totals).get((kind, code), [])
     if not keys:
         return
     n = totals.reporting(kind, None, code)
@@ -148,6 +148,20 @@ def _count_rows(
             persons_share,
             -1 if key in hidden else cell.value,  # the sort key, dropped before writing
         ]
+
+
+def _by_field(totals: Totals) -> dict[tuple[str | None, str], list[AggKey]]:
+    """Kind-level keys grouped by (kind, field code), built once per totals."""
+    cells = totals.cells
+    cached = getattr(totals, "_by_field", None)
+    if cached is not None and cached[0] is cells:
+        return cached[1]  # type: ignore[no-any-return]
+    grouped: dict[tuple[str | None, str], list[AggKey]] = {}
+    for key in cells:
+        if key[1] is None:
+            grouped.setdefault((key[0], key[2]), []).append(key)
+    totals._by_field = (cells, grouped)  # type: ignore[attr-defined]
+    return grouped
 
 
 def _reports(

@@ -72,9 +72,13 @@ class Labels:
     def __init__(self, q: Questionnaire, lang: str) -> None:
         self.q, self.lang = q, lang
         self._categories: dict[tuple[str, str], str] = {}
+        self._fields: dict[str, str] = {}
 
     def field(self, f: BaseField) -> str:
-        return t(self.lang, f.label)
+        found = self._fields.get(f.label)
+        if found is None:
+            found = self._fields[f.label] = t(self.lang, f.label)
+        return found
 
     def category(self, code: str, f: BaseField, key: str) -> str:
         found = self._categories.get((code, key))

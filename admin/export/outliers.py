@@ -26,6 +26,7 @@ from typing import Any
 
 from admin.export.checks import walk_for
 from admin.export.data import Sheet
+from admin.export.labels import word
 from admin.export.masking import number
 from admin.export.options import Disclosure
 from dialogs.schema import Questionnaire
@@ -78,8 +79,10 @@ def robust_z(values: list[float]) -> list[float | None]:
 class Outliers:
     """Collects values while the sheets stream by; :meth:`rows` flags them at the end."""
 
-    def __init__(self, q: Questionnaire, previous: dict[tuple[int, str], float]) -> None:
-        self.q = q
+    def __init__(
+        self, q: Questionnaire, previous: dict[tuple[int, str], float], lang: str = "ru"
+    ) -> None:
+        self.q, self.lang = q, lang
         self.previous = previous
         self.values: dict[tuple[str, str], tuple[array[int], array[float]]] = {}
         self.orgs: dict[int, tuple[str, str, str]] = {}
@@ -124,6 +127,8 @@ class Outliers:
         rule: Disclosure,
     ) -> list[Any]:
         name, kind, region = self.orgs[org_id]
+        value, ref = _shown(x, rule), _shown(reference, rule)
+        hidden = rule.mark in (value, ref)  # the score would give the hidden number away
         return [
             org_id,
             name,
@@ -131,10 +136,10 @@ class Outliers:
             region,
             code,
             labels.get(code, code),
-            _shown(x, rule),
-            test,
-            _shown(reference, rule),
-            score,
+            value,
+            word(self.lang, test),
+            ref,
+            None if hidden else score,
             n,
         ]
 

@@ -158,7 +158,7 @@ async def _write(
     quality = checks.Quality(q, lang, data.deadline, rule)
     long_table = rows.LongTable(data, lang, rule)
     totals = Totals(q)
-    found = outliers.Outliers(q, previous)
+    found = outliers.Outliers(q, previous, lang)
     texts = analysis_mod.Analysis(q, lang)  # the §14 spools
     counts = cover.Counts()
     try:

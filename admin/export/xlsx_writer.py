@@ -25,6 +25,8 @@ from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 from admin.export.options import XLSX_MAX_COLUMNS
 
 MAX_WIDTH = 60
+#: Characters of one XLSX cell; XlsxWriter would cut a longer text without a word.
+MAX_CELL = 32_767
 FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -121,7 +123,13 @@ class XlsxTable:
             elif isinstance(value, Decimal):
                 ws.write_number(r, col, float(value))
             else:
-                ws.write_string(r, col, str(value))
+                text = str(value)
+                if len(text) > MAX_CELL:
+                    raise SheetFull(
+                        f"a text of {len(text)} characters in {self.title!r} does not fit an"
+                        f" XLSX cell ({MAX_CELL}); export as CSV or JSON Lines. Nothing was written"
+                    )
+                ws.write_string(r, col, text)
             if measure:
                 self.widths[col] = min(max(self.widths[col], len(str(value))), MAX_WIDTH)
         self.next += 1

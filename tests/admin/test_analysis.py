@@ -336,10 +336,15 @@ def test_outliers_against_last_year_and_against_peers_of_the_kind():
     for n, x in enumerate(trained, start=1):
         found.add(sheet(n, "ngo", "R", [1, 16], {"b01.i08.trained": Stored(x)}))
     rows = list(found.rows({"b01.i08.trained": "обучено"}, OFF))
-    changes = [(r[0], r[6], r[8], r[9]) for r in rows if r[7] == "change"]
+    changes = [(r[0], r[6], r[8], r[9]) for r in rows if r[7] == "изменение к прошлой кампании"]
     assert changes == [(1, 40, 10, Decimal("3.00")), (2, 4, 10, Decimal("-0.60"))]
     # median of 40, 4, 5, 5, 6, 7 is 5.5; MAD = median(34.5, 1.5, .5, .5, .5, 1.5) = 1;
     # z(40) = 0.6745 × 34.5 = 23.27; z(4) = −1.01; z(7) = 1.01
-    z = [(r[0], r[8], r[9], r[10]) for r in rows if r[7] == "robust_z"]
+    z = [(r[0], r[8], r[9], r[10]) for r in rows if r[7].startswith("робастный z")]
     assert z == [(1, Decimal("5.5"), Decimal("23.27"), 6)]
+    # with suppression, a score that would give a hidden value away is left out
+    masked = Outliers(Q, {(1, "b01.i08.trained"): 3.0})
+    masked.add(sheet(1, "ngo", "R", [1, 16], {"b01.i08.trained": Stored(40)}))
+    (row,) = masked.rows({}, K5)
+    assert (row[6], row[8], row[9]) == (40, "<5", None)
     assert robust_z([1, 1, 1]) == [None, None, None]

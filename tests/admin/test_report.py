@@ -111,3 +111,27 @@ def test_the_pdf_embeds_its_fonts_and_its_first_pages_are_pictured(three_years, 
     picture = ARTIFACTS / "report-first-pages.png"
     sheet.save(picture)
     assert picture.stat().st_size > 10_000
+
+
+def test_an_export_over_three_campaigns_has_the_trend_and_last_years_changes(three_years, tmp_path):
+    import openpyxl
+
+    from admin.cli import main
+
+    out = tmp_path / "trend.xlsx"
+    cmd = ["export", "--campaigns", "2024,2025,2026", "--format", "xlsx", "--out", str(out)]
+    assert main([*cmd, "--url", three_years]) == 0
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = [list(r) for r in wb["Динамика"].iter_rows(values_only=True)]
+    codes = rows[1]
+    assert codes[5:11] == ["value_2024", "n_2024", "value_2025", "n_2025", "value_2026", "n_2026"]
+    assert codes[11:] == ["change_2025", "change_pct_2025", "change_2026", "change_pct_2026"]
+    at = {c: n for n, c in enumerate(codes)}
+    for row in rows[2:]:
+        a, b = row[at["value_2024"]], row[at["value_2025"]]
+        if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+            assert row[at["change_2025"]] == pytest.approx(b - a)
+    cover = {r[0]: r[2] for r in list(wb.worksheets[0].iter_rows(values_only=True))[2:]}
+    assert cover["campaign"] == 3 and cover["trend"] == "2024, 2025, 2026"
+    tests = {r[7] for r in list(wb["Выбросы"].iter_rows(values_only=True))[2:]}
+    assert "изменение к прошлой кампании" in tests  # against 2025, the previous campaign

@@ -6,6 +6,7 @@
     python -m admin export --campaigns 1,2,3 --format xlsx --out trend.xlsx   # or 1-3, or years
     python -m admin export --campaign 3 --format csv --out 2025.csv --decimal-comma
     python -m admin export --campaign 3 --format jsonl --out 2025.jsonl --suppress --k 11
+    python -m admin export --campaign 3 --format parquet --out 2025.parquet   # pyarrow extra
 
 Only submitted responses by default; ``--all`` adds the unsubmitted ones (every
 organisation of the campaign is listed in the quality table either way).  ``--suppress``
@@ -37,6 +38,7 @@ from admin.export import (
     export_campaigns,
 )
 from admin.export.options import XLSX_MAX_ROWS
+from admin.export.parquet_writer import ParquetUnavailable
 from dialogs.application.settings import load_settings
 from dialogs.i18n import LANGUAGES
 from storage.repository import Store
@@ -172,6 +174,8 @@ async def _export(store: Store, args: argparse.Namespace) -> int:
     target = max(ids, key=ids.index)
     try:
         result = await export_campaigns(store, ids, args.format, args.out, options)
+    except ParquetUnavailable as exc:
+        raise CommandError(str(exc)) from None
     except (ExportTooLarge, SheetFull) as exc:
         message = str(exc) + (", or leave out --all to export fewer responses" if args.all else "")
         await store.record_event(

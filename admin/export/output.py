@@ -4,7 +4,7 @@
 ranking, one sheet per §14 analysis, the trend (over several campaigns), one wide sheet
 per block, then the long table (``Ответы``, continued on ``Ответы (2)`` … when full).
 
-``csv`` / ``jsonl`` — the long table at ``--out PATH``, and beside it one file per other
+``csv`` / ``jsonl`` / ``parquet`` — the long table at ``--out PATH``, and beside it one file per other
 table: ``<stem>-cover``, ``-quality``, ``-findings``, ``-reasons``, ``-outliers``,
 ``-totals``, ``-ranking``, ``-analysis-<name>``, ``-trend`` (the wide sheets are XLSX only).
 
@@ -24,10 +24,11 @@ from typing import Any, Protocol
 from admin.export.csv_writer import Budget, CsvTable, ExportTooLarge, JsonlTable
 from admin.export.labels import header, t
 from admin.export.options import ExportOptions
+from admin.export.parquet_writer import ParquetTable
 from admin.export.xlsx_writer import XlsxBook
 from dialogs.i18n import N_
 
-FORMATS = ("xlsx", "csv", "jsonl")
+FORMATS = ("xlsx", "csv", "jsonl", "parquet")
 PARTIAL = ".partial"
 MAIN = "answers"
 #: Table name → worksheet title (Russian msgid).
@@ -91,6 +92,8 @@ class Output:
         elif self.fmt == "csv":
             path = self._partial(self.path_of(name))
             table = CsvTable(path, codes, shown, self.budget, self.options.decimal_comma)
+        elif self.fmt == "parquet":
+            table = ParquetTable(self._partial(self.path_of(name)), codes)
         else:
             table = JsonlTable(self._partial(self.path_of(name)), codes, self.budget)
         self.tables[name] = table
@@ -117,6 +120,10 @@ class Output:
         if self.book is not None:
             self.book.close()
             if self.files[self.out].stat().st_size > self.options.max_bytes:
+                raise ExportTooLarge(self.options.max_bytes)
+        if self.fmt == "parquet":
+            total = sum(p.stat().st_size for p in self.files.values())
+            if total > self.options.max_bytes:
                 raise ExportTooLarge(self.options.max_bytes)
         for final, temp in self.files.items():
             os.replace(temp, final)

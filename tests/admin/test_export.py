@@ -344,3 +344,22 @@ def test_the_export_runs_inside_a_running_event_loop(fixture, db_url, tmp_path):
 
     asyncio.run(go())
     assert (tmp_path / "e.csv").exists()
+
+
+def test_parquet_tables_typed_for_pandas_and_duckdb(cli, fixture, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet", reason="pip install 'saualnama[parquet]'")
+    out = tmp_path / "export.parquet"
+    assert cli("export", "--campaign", "1", "--format", "parquet", "--out", str(out)).code == 0
+    table = pq.read_table(out)
+    assert table.num_rows == 25
+    assert str(table.schema.field("organisation_id").type) == "int64"
+    assert str(table.schema.field("value_number").type) == "double"
+    rows = table.to_pylist()
+    by = {(r["organisation_id"], r["field_code"], r["category"]): r for r in rows}
+    amount = by[2, "b12.i05.social_orders_amount", ""]
+    assert (amount["value"], amount["value_number"]) == ("1234567.50", 1234567.5)
+    link = by[1, "b01.i01.legislation_gaps", "description"]
+    assert link["value"] == '=HYPERLINK("http://evil.example","click")'
+    assert link["value_number"] is None
+    quality = pq.read_table(tmp_path / "export-quality.parquet").to_pylist()
+    assert [q["completeness"] for q in quality] == [0.25, pytest.approx(7 / 41, abs=1e-4)]

@@ -143,7 +143,8 @@ class Analysis:
             label = self.labels.category(code, f, category) if category not in ("", "yes") else ""
             value = mark if key in hidden else totals.cells[key].value
             n = totals.reporting(kind, None, code)
-            yield [numbers, kind, code, category, self.labels.field(f), label, value, n]
+            row = [numbers, kind, code, category, self.labels.field(f), label, value, n]
+            yield row + [None] * (len(COLUMNS) - len(row))
         spool = self.spools[analysis]
         spool.flush()
         spool.seek(0)

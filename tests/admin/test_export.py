@@ -216,6 +216,9 @@ def test_json_lines_of_the_long_table(cli, fixture, tmp_path):
     assert by[1, "b01.i01.weak_regulation", ""]["comment"] == "Комментарий, с запятой"
     quality = [json.loads(x) for x in (tmp_path / "export-quality.jsonl").read_text().splitlines()]
     assert [q["organisation_id"] for q in quality] == [1, 2]
+    for path in tmp_path.glob("export*.jsonl"):  # every record of every table has every key
+        records = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+        assert len({tuple(r) for r in records}) <= 1, path.name
 
 
 def test_non_submitters_are_listed_and_all_adds_their_answers(cli, db_url, tmp_path):

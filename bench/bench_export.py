@@ -77,8 +77,11 @@ def run_export(db: str, fmt: str, out: str) -> dict[str, Any]:
         try:
             started = time.perf_counter()
             result = await export_campaigns(store, [1], fmt, Path(out))
-            return {"seconds": time.perf_counter() - started, "rows": result.rows,
-                    "files": [str(p) for p in result.files]}
+            return {
+                "seconds": time.perf_counter() - started,
+                "rows": result.rows,
+                "files": [str(p) for p in result.files],
+            }
         finally:
             await store.close()
 
@@ -98,7 +101,9 @@ def bare_read(db: str) -> dict[str, Any]:
         if isinstance(row[3], str):
             json.loads(row[3])  # the values are JSON: any reader decodes them
         n += 1
-    for _row in conn.execute("SELECT * FROM organisations o LEFT JOIN responses r ON r.organisation_id = o.id"):
+    for _row in conn.execute(
+        "SELECT * FROM organisations o LEFT JOIN responses r ON r.organisation_id = o.id"
+    ):
         n += 1
     conn.close()
     return {"seconds": time.perf_counter() - started, "rows": n}
@@ -110,7 +115,9 @@ def read_cells(fmt: str, files: list[str]) -> list[tuple[str, list[list[Any]]]]:
         import openpyxl
 
         wb = openpyxl.load_workbook(files[0], read_only=True)
-        return [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+        return [
+            (ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets
+        ]
     tables = []
     for path in files:
         if fmt == "csv":
@@ -210,10 +217,12 @@ def main() -> None:
         mine, _ = child(["--child", "write", fmt, json.dumps(ours["files"]), str(out)])
         base = read["seconds"] + bare["seconds"]
         rows.append((fmt, ours, rss, bare, base, mine))
-        print(f"{fmt}: export {ours['seconds']:.1f} s, bare read {read['seconds']:.1f} s +"
-              f" bare write {bare['seconds']:.1f} s → {ours['seconds'] / base:.2f}×;"
-              f" our writers {mine['seconds']:.1f} s → {mine['seconds'] / bare['seconds']:.2f}×;"
-              f" peak RSS {rss / 1024:.0f} MB; long rows {ours['rows']['answers']}")
+        print(
+            f"{fmt}: export {ours['seconds']:.1f} s, bare read {read['seconds']:.1f} s +"
+            f" bare write {bare['seconds']:.1f} s → {ours['seconds'] / base:.2f}×;"
+            f" our writers {mine['seconds']:.1f} s → {mine['seconds'] / bare['seconds']:.2f}×;"
+            f" peak RSS {rss / 1024:.0f} MB; long rows {ours['rows']['answers']}"
+        )
     lines = [
         f"`python bench/bench_export.py --responses {args.responses}` — {args.responses} generated"
         " responses to the whole questionnaire, SQLite, one process per export (2-core machine"

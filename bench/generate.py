@@ -100,7 +100,7 @@ def answers_of(
     q: Questionnaire, rng: random.Random, blocks: list[int]
 ) -> list[tuple[str, Any, str | None]]:
     """(code, value, no-data reason) for a whole walk."""
-    out = []
+    out: list[tuple[str, Any, str | None]] = []
     counts: dict[str, int] = {}
     item = ""
     for step in Walk(q, blocks).steps:
@@ -121,7 +121,7 @@ async def generate(url: str, *, organisations: int, years: list[int], seed: int 
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            orgs = []
+            orgs: list[dict[str, Any]] = []
             for n in range(organisations):
                 kind = kinds[n % len(kinds)]
                 orgs.append(

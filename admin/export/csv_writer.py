@@ -15,6 +15,7 @@ whole export and stops with :class:`ExportTooLarge` before the output passes it.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
@@ -75,7 +76,35 @@ def cell(value: Any) -> str:
     return csv_text(value)
 
 
-class CsvTable:
+class Chunked:
+    """Text gathered in memory and written a chunk at a time, each chunk paid for from the
+    budget before it reaches the disk: a file never passes the limit."""
+
+    CHUNK = 1 << 18
+
+    def __init__(self, path: Path, budget: Budget) -> None:
+        self.file = path.open("wb")
+        self.budget = budget
+        self.buffer = io.StringIO()
+
+    def flush(self) -> None:
+        data = self.buffer.getvalue().encode("utf-8")
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        used = self.budget.used + len(data)
+        if used > self.budget.limit_bytes:
+            raise ExportTooLarge(self.budget.limit_bytes)
+        self.budget.used = used
+        self.file.write(data)
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.file.close()
+
+
+class CsvTable(Chunked):
     """One CSV file: labels, codes, then rows."""
 
     def __init__(
@@ -86,11 +115,10 @@ class CsvTable:
         budget: Budget,
         decimal_comma: bool,
     ) -> None:
-        self.file = path.open("wb")
-        self.stream = LimitedWriter(self.file, budget)
-        self.stream.write(BOM)
+        super().__init__(path, budget)
+        self.buffer.write(BOM)
         delimiter = ";" if decimal_comma else ","
-        self.writer = csv.writer(self.stream, delimiter=delimiter, lineterminator="\r\n")
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
         self.decimal_comma = decimal_comma
         self.writer.writerow([csv_text(x) for x in labels])
         self.writer.writerow(codes)
@@ -99,27 +127,25 @@ class CsvTable:
     def row(self, values: Sequence[Any]) -> None:
         self.writer.writerow(csv_row(values, self.decimal_comma))
         self.rows += 1
+        if self.buffer.tell() > self.CHUNK:
+            self.flush()
 
-    def close(self) -> None:
-        self.file.close()
 
-
-class JsonlTable:
+class JsonlTable(Chunked):
     """One JSON Lines file: an object per row, keyed by the codes."""
 
     def __init__(self, path: Path, codes: Sequence[str], budget: Budget) -> None:
-        self.file = path.open("wb")
-        self.stream = LimitedWriter(self.file, budget)
+        super().__init__(path, budget)
         self.codes = list(codes)
         self.rows = 0
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
 
     def row(self, values: Sequence[Any]) -> None:
         record = {
             c: json_value(v) if v.__class__ is Decimal else v
             for c, v in zip(self.codes, values, strict=False)
         }
-        self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.buffer.write(self.dumps(record) + "\n")
         self.rows += 1
-
-    def close(self) -> None:
-        self.file.close()
+        if self.buffer.tell() > self.CHUNK:
+            self.flush()

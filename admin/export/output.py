@@ -113,7 +113,8 @@ class Output:
 
     def commit(self) -> list[Path]:
         """Close every file, check the size, then rename them all into place."""
-        for table in self.tables.values():
+        tables = list(self.tables.values())
+        for table in tables:
             close = getattr(table, "close", None)
             if close is not None:
                 close()
@@ -131,9 +132,9 @@ class Output:
 
     def abort(self) -> None:
         for table in self.tables.values():
-            close = getattr(table, "close", None)
-            if close is not None:
-                close()
+            file = getattr(table, "file", None)
+            if file is not None:
+                file.close()  # what is buffered is dropped: the export failed
         if self.book is not None:
             with contextlib.suppress(Exception):  # it failed already: clean up only
                 self.book.close()

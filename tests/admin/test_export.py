@@ -259,8 +259,10 @@ def test_the_limited_writer_counts_bytes_not_characters(tmp_path):
     table = CsvTable(tmp_path / "x.csv", ["a"], ["а"], budget, False)
     with pytest.raises(ExportTooLarge):
         for _ in range(10):
-            table.row(["ж" * 20])
+            table.row(["ж" * 20])  # 40 bytes, 20 characters
+        table.close()
     assert budget.used <= 200
+    assert (tmp_path / "x.csv").stat().st_size <= 200  # nothing past the limit reached the disk
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,9 @@ read snapshot into the tables of :mod:`admin.export.output`:
   (:mod:`~admin.export.trend`) over several campaigns — §14 and §3;
 * a ``cover`` (:mod:`~admin.export.cover`) saying what the file is.
 
+Formats (:mod:`~admin.export.output`): ``xlsx`` (one workbook), ``csv`` and ``jsonl`` (one
+file per table), ``parquet`` (the same, typed; needs the ``parquet`` extra).
+
 Disclosure control (:class:`Disclosure`) is a parameter, so a caller — the web panel for
 the expert role — can force it on.
 """

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "admin.commands_invites",
     "admin.commands_progress",
     "admin.commands_export",
+    "admin.commands_report",
     "admin.commands_remind",
     "admin.commands_users",
 )

@@ -47,7 +47,9 @@ def load(path: Path | str = DEFAULT_FILE) -> Questionnaire:
     """Read, validate and cross-check a questionnaire file."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: the same result, ten times faster
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         raise QuestionnaireError("", f"not valid YAML: {exc}", path) from exc
     return parse(raw, path)
@@ -164,6 +166,8 @@ def _check_item(item: Item, where: str, sets: set[str], dims: Set[str], fail: An
         if field.key in keys:
             fail(where_f, "the same field key is used twice in this item")
         keys[field.key] = field.kind
+        if len(set(field.analysis)) != len(field.analysis):
+            fail(where_f, "an analysis of §14 is named twice in 'analysis'")
         if isinstance(field, BreakdownField) and field.categories not in sets:
             fail(where_f, f"unknown category set {field.categories!r}")
         if isinstance(field, OpenBreakdownField) and field.dimension not in dims:

@@ -18,7 +18,7 @@ its place, never a silently ignored setting.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -39,6 +39,25 @@ Dimension = Literal[
     "website",
     "direction",
 ]
+
+
+#: What the expert group's analysis must bring out (§14 of the Rules, sub-points 1–9, in order):
+#: sources of the risks, their nature, the territories (from abroad too), consequences,
+#: vulnerable groups, schemes and ways, recruitment and control methods (minors too),
+#: causes and conditions, effective prevention (demand reduction too).  A field names the
+#: ones it informs (``analysis`` in the YAML); the exports group numbers and texts by them.
+Analysis = Literal[
+    "sources",
+    "nature",
+    "territory",
+    "consequences",
+    "vulnerable_groups",
+    "schemes",
+    "recruitment",
+    "causes",
+    "prevention",
+]
+ANALYSES: tuple[str, ...] = get_args(Analysis)
 
 
 class Strict(BaseModel):
@@ -107,13 +126,15 @@ class Column(Strict):
 
 
 class BaseField(Strict):
-    """What every field has: a code unique in its item, a label, an optional hint."""
+    """What every field has: a code unique in its item, a label, an optional hint, and the
+    §14 analyses its answers inform (:data:`ANALYSES`; none for the reporting period)."""
 
     key: Annotated[str, Field(pattern=CODE)]
     #: How it is answered; each kind of field narrows it to its own literal.
     kind: str
     label: str
     hint: str | None = None
+    analysis: list[Analysis] = []
 
 
 class YesNoField(BaseField):

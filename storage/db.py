@@ -53,7 +53,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any, foreign_keys: bool =
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A connection marked ``sqlite_read_only`` (the exports' snapshot) begins a deferred
+    # transaction: it reads one WAL snapshot and never holds the write lock.
+    read_only = conn.get_execution_options().get("sqlite_read_only", False)
+    conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_engine(

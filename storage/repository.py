@@ -40,6 +40,7 @@ from storage.base import CampaignSnapshot, DialogSnapshot, contact_actor, hash_t
 from storage.campaigns import CampaignStore
 from storage.contacts import ContactStore
 from storage.dialog_states import DialogStateStore
+from storage.exports import ExportStore
 from storage.invitations import InvitationStore
 from storage.membership import MembershipStore
 from storage.org_import import (
@@ -90,5 +91,6 @@ class Store(
     UserStore,
     PanelSessionStore,
     PanelReadStore,
+    ExportStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

@@ -17,7 +17,14 @@ from babel.messages.pofile import read_po
 from admin.cli import main
 from dialogs import i18n
 from dialogs.questionnaire import DEFAULT_FILE, QuestionnaireError, default, load, parse
-from dialogs.schema import BreakdownField, ChoiceField, ListField, OpenBreakdownField, YesNoField
+from dialogs.schema import (
+    ANALYSES,
+    BreakdownField,
+    ChoiceField,
+    ListField,
+    OpenBreakdownField,
+    YesNoField,
+)
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_0cfc20ccc673e66c.txt"
@@ -289,7 +296,26 @@ BROKEN = [
         "block 9, item 1, rule 'minors_within_received'",
         "not a number",
     ),
+    (
+        lambda r: r["blocks"][1]["items"][7]["fields"][1].update(analysis=["victims"]),
+        "block 2, item 8, field 'victims_age', analysis",
+        "'vulnerable_groups'",
+    ),
+    (
+        lambda r: r["blocks"][1]["items"][7]["fields"][1].update(
+            analysis=["territory", "territory"]
+        ),
+        "block 2, item 8, field 'victims_age'",
+        "named twice",
+    ),
 ]
+
+
+def test_every_field_but_the_period_informs_an_analysis_of_paragraph_14(q):
+    untagged = [q.field_code(i, f) for _, i, f in q.walk() if not f.analysis]
+    assert untagged and all(code.endswith(".period") for code in untagged)
+    used = {a for *_, f in q.walk() for a in f.analysis}
+    assert used == set(ANALYSES)
 
 
 @pytest.mark.parametrize(("breakage", "where", "problem"), BROKEN)

@@ -1,45 +1,49 @@
-"""CSV for spreadsheets: streamed row by row through a size-limited writer.
+"""CSV and JSON Lines: one file per table, streamed row by row through a size limit.
 
-* UTF-8 with a byte-order mark, so Excel opens Cyrillic text correctly;
-* ``\\r\\n`` line ends (RFC 4180), fields quoted only when they must be;
-* numbers are written as numbers (``12``, ``1234567.50``, ``0.6667``);
-* CSV injection: a *text* cell starting with ``= + - @``, a tab or a carriage
-  return gets a leading apostrophe, so a spreadsheet shows it as text and never
-  runs it as a formula (OWASP's advice);
-* like Datasette's streaming CSV, the writer counts bytes and stops with
-  :class:`ExportTooLarge` before the output passes the limit (100 MB by default).
+CSV is for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Cyrillic), ``\\r\\n``
+line ends (RFC 4180), a row of labels in the export's language over a row of codes
+(``pandas.read_csv(path, header=1)`` takes the codes), numbers as numbers — with a decimal
+comma and ``;`` between fields under ``--decimal-comma``, as a ru/kk spreadsheet expects —
+and texts defused against formula injection (:mod:`admin.export.cells`).
+
+JSON Lines is for programs: one object per row keyed by the codes, numbers as numbers.
+
+Like Datasette's streaming CSV, every file counts its bytes against one budget for the
+whole export and stops with :class:`ExportTooLarge` before the output passes it.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import io
+import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-DEFAULT_MAX_MB = 100
-MB = 1024 * 1024
+from admin.export.cells import csv_row, csv_text, json_value
+from admin.export.options import MB
+
 BOM = "\ufeff"
-INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportTooLarge(Exception):
     """The output would pass the size limit; nothing is left claiming to be complete."""
 
-    def __init__(self, limit_bytes: int) -> None:
+    def __init__(self, limit_bytes: int, hint: str = "") -> None:
         self.limit_bytes = limit_bytes
         mb = round(limit_bytes / MB, 3)
         super().__init__(
             f"the export would exceed {mb:g} MB; nothing was written. "
-            "Raise the limit with --max-mb, or leave out --all to export fewer responses"
+            f"Raise the limit with --max-mb{hint}"
         )
 
 
 class Budget:
     """Bytes left for the whole export (shared by its files)."""
 
-    def __init__(self, limit_bytes: int = DEFAULT_MAX_MB * MB) -> None:
+    def __init__(self, limit_bytes: int) -> None:
         self.limit_bytes = limit_bytes
         self.used = 0
 
@@ -58,41 +62,90 @@ class LimitedWriter:
 
     def write(self, text: str) -> int:
         data = text.encode("utf-8")
-        self.budget.spend(len(data))
+        budget = self.budget
+        used = budget.used + len(data)
+        if used > budget.limit_bytes:
+            raise ExportTooLarge(budget.limit_bytes)
+        budget.used = used
         self.binary.write(data)
         return len(text)
 
 
-def text_cell(text: str) -> str:
-    """Defuse a text that a spreadsheet would take for a formula."""
-    return "'" + text if text.startswith(INJECTION_PREFIXES) else text
-
-
 def cell(value: Any) -> str:
-    """A value as CSV text: numbers as they are, texts defused, nothing as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    return text_cell(str(value))
+    """A value as CSV text (kept for the invitation links file)."""
+    return csv_text(value)
 
 
-def write_csv(
-    path: Path,
-    columns: Sequence[str],
-    rows: Iterable[dict[str, Any]],
-    budget: Budget,
-) -> int:
-    """Write a header and the rows to ``path``; returns the number of rows written."""
-    count = 0
-    with path.open("wb") as binary:
-        stream = LimitedWriter(binary, budget)
-        stream.write(BOM)
-        writer = csv.writer(stream, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([cell(row.get(c)) for c in columns])
-            count += 1
-    return count
+class Chunked:
+    """Text gathered in memory and written a chunk at a time, each chunk paid for from the
+    budget before it reaches the disk: a file never passes the limit."""
+
+    CHUNK = 1 << 18
+
+    def __init__(self, path: Path, budget: Budget) -> None:
+        self.file = path.open("wb")
+        self.budget = budget
+        self.buffer = io.StringIO()
+
+    def flush(self) -> None:
+        data = self.buffer.getvalue().encode("utf-8")
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        used = self.budget.used + len(data)
+        if used > self.budget.limit_bytes:
+            raise ExportTooLarge(self.budget.limit_bytes)
+        self.budget.used = used
+        self.file.write(data)
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.file.close()
+
+
+class CsvTable(Chunked):
+    """One CSV file: labels, codes, then rows."""
+
+    def __init__(
+        self,
+        path: Path,
+        codes: Sequence[str],
+        labels: Sequence[str],
+        budget: Budget,
+        decimal_comma: bool,
+    ) -> None:
+        super().__init__(path, budget)
+        self.buffer.write(BOM)
+        delimiter = ";" if decimal_comma else ","
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+        self.decimal_comma = decimal_comma
+        self.writer.writerow([csv_text(x) for x in labels])
+        self.writer.writerow(codes)
+        self.rows = 0
+
+    def row(self, values: Sequence[Any]) -> None:
+        self.writer.writerow(csv_row(values, self.decimal_comma))
+        self.rows += 1
+        if self.buffer.tell() > self.CHUNK:
+            self.flush()
+
+
+class JsonlTable(Chunked):
+    """One JSON Lines file: an object per row, keyed by the codes."""
+
+    def __init__(self, path: Path, codes: Sequence[str], budget: Budget) -> None:
+        super().__init__(path, budget)
+        self.codes = list(codes)
+        self.rows = 0
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def row(self, values: Sequence[Any]) -> None:
+        record = {
+            c: json_value(v) if v.__class__ is Decimal else v
+            for c, v in zip(self.codes, values, strict=False)
+        }
+        self.buffer.write(self.dumps(record) + "\n")
+        self.rows += 1
+        if self.buffer.tell() > self.CHUNK:
+            self.flush()

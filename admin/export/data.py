@@ -8,9 +8,11 @@ build the data by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from dialogs.contract import Answer as EngineAnswer
 from dialogs.questionnaire import default
@@ -18,7 +20,29 @@ from dialogs.schema import Questionnaire
 from dialogs.walk import Walk
 from storage.repository import Store
 
+R = TypeVar("R")
+
+
+def per_questionnaire(fn: Callable[..., R]) -> Callable[..., R]:
+    """Cache ``fn(q, *args)`` per questionnaire object (pydantic models with lists are not
+    hashable, so ``functools.cache`` cannot key on them)."""
+    memo: dict[tuple[Hashable, ...], tuple[object, R]] = {}
+
+    @wraps(fn)
+    def cached(q: object, *args: Hashable) -> R:
+        key = (id(q), *args)
+        hit = memo.get(key)
+        if hit is None or hit[0] is not q:
+            hit = memo[key] = (q, fn(q, *args))
+        return hit[1]
+
+    return cached
+
+
 NOT_STARTED = "not_started"
+SUBMITTED = "submitted"
+#: Kazakhstan keeps one time zone, UTC+5, since 1 March 2024: a deadline is a local date.
+KAZAKHSTAN = timezone(timedelta(hours=5))
 
 
 @dataclass(frozen=True)
@@ -48,13 +72,28 @@ class Sheet:
     status: str = NOT_STARTED
     response_id: int | None = None
     answers: dict[str, Stored] = field(default_factory=dict)
+    name_kk: str = ""
+    submitted_at: datetime | None = None
+    _engine: dict[str, EngineAnswer] | None = field(default=None, repr=False, compare=False)
+
+    def on_time(self, deadline: date) -> bool | None:
+        """Submitted by the deadline (Kazakhstan's date); None if not submitted."""
+        if self.status != SUBMITTED or self.submitted_at is None:
+            return None
+        moment = self.submitted_at
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(KAZAKHSTAN).date() <= deadline
 
     def engine_answers(self) -> dict[str, EngineAnswer]:
-        """The answers as the dialog engine sees them (for its completeness and rule checks)."""
-        return {
-            code: EngineAnswer(a.value, a.no_data_reason, a.version)
-            for code, a in self.answers.items()
-        }
+        """The answers as the dialog engine sees them (for its completeness and rule checks);
+        built once per sheet."""
+        if self._engine is None or len(self._engine) != len(self.answers):
+            self._engine = {
+                code: EngineAnswer(a.value, a.no_data_reason, a.version)
+                for code, a in self.answers.items()
+            }
+        return self._engine
 
     def walk(self, q: Questionnaire) -> Walk:
         """The fields this organisation answers: block 1 and its own blocks."""
@@ -67,7 +106,10 @@ class Sheet:
 
 @dataclass
 class CampaignData:
-    """A campaign and the sheets to export, organisations in id order."""
+    """A campaign and the sheets to export, organisations in id order.
+
+    ``sheets`` may be a one-pass stream (the exports) or a list (progress, tests).
+    """
 
     campaign_id: int
     title: str
@@ -76,8 +118,9 @@ class CampaignData:
     period_end: date
     deadline: date
     status: str
-    sheets: list[Sheet]
+    sheets: Iterable[Sheet]
     questionnaire: Questionnaire = field(default_factory=default)
+    requested_on: date | None = None
 
     def campaign_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +133,7 @@ class CampaignData:
         }
 
 
+@lru_cache(maxsize=4096)
 def iso_utc(moment: datetime | None) -> str:
     """``2026-01-20T09:30:00Z``: seconds, UTC, the same on every backend."""
     if moment is None:
@@ -130,10 +174,12 @@ async def load(
             subject_kind=org.subject_kind,
             region=org.region,
             blocks=list(org.blocks or []),
+            name_kk=org.name_kk,
         )
         if response is not None:
             sheet.status = response.status
             sheet.response_id = response.id
+            sheet.submitted_at = response.submitted_at
             for a in snapshot.answers[response.id]:
                 sheet.answers[a.field_code] = Stored(
                     value=a.value,
@@ -153,4 +199,5 @@ async def load(
         status=campaign.status,
         sheets=sheets,
         questionnaire=questionnaire or default(),
+        requested_on=campaign.requested_on,
     )

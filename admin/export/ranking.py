@@ -1,62 +1,59 @@
-"""Risks and victims ranked across organisations (§13.3 of the Rules).
+"""Rankings within each subject kind (§13.3 of the Rules), by share of reporting subjects.
 
-Sections (``section`` column; the JSON export keys them the same way):
+Sections (``section``):
 
 ``risks``, ``factors``, ``measures``
-    the yes/no fields of block 1 items 1, 2 and 3: ``count`` organisations answered
-    "yes", ``base`` answered yes or no ("no data" is left out), ``share`` = count/base.
-``citizenship``
-    victims by country: the sum of the ``country`` breakdowns of the *victim items* —
-    the items that profile victims (a country breakdown next to a sex breakdown:
-    2.8, 3.1, 6.1, 9.1, 11.1, 15.1, 16.1).  Items 2.9–2.12 are left out: they count
-    subsets of the victims of 2.8 and would count the same people twice.
-``exploitation``
-    victims by type of exploitation: every ``exploitation_type`` breakdown.
-``trafficking_form``
-    registered crimes by form of trafficking: every ``trafficking_form`` breakdown.
+    the yes/no fields of block 1 items 1, 2 and 3: ``subjects`` of the kind answered
+    "yes", ``n`` answered yes or no ("no data" left out), ``share`` = subjects / n.
+``citizenship``, ``age``, ``sex``, ``exploitation``, ``trafficking_form``
+    the categories of the victim profiles (items with a country and a sex breakdown:
+    2.8, 3.1, 6.1, 9.1, 11.1, 15.1, 16.1), every breakdown of exploitation and of forms
+    of trafficking: ``subjects`` reported at least one person (or crime) in the category,
+    ``n`` gave the breakdown, ``share`` = subjects / n; ``persons`` is the sum *within the
+    kind* and ``persons_share`` its part of the kind's total.
 
-For the count sections ``base`` is the section's total and ``share`` = count/base.
-``organisations`` is how many organisations reported a non-zero count (or "yes").
-Ranks are competition ranks: ties share a rank, the next rank skips (1, 1, 3).
-Rows are ordered by rank, then by the Appendix's order (yes/no) or by code (counts).
-Typed keys that are not suggestion codes are merged case-insensitively.
+Persons are never added across kinds (the same people are reported by the police, a
+shelter and an NGO); the all-kinds rows (``subject_kind`` empty) are labelled as a sum of
+*reports*.  Ranks are competition ranks within a kind and section (1, 1, 3), by share and
+then by persons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from admin.export.data import CampaignData
-from admin.export.rows import Cell, label
+from admin.export.aggregate import AggKey, Totals
+from admin.export.labels import word
+from admin.export.rows import Labels
+from admin.export.tables import field_index
 from dialogs.schema import BaseField, BreakdownField, Item, OpenBreakdownField, Questionnaire
 
-COLUMNS = ("section", "code", "label_ru", "count", "base", "share", "organisations", "rank")
+COLUMNS = (
+    "section",
+    "subject_kind",
+    "field_code",
+    "category",
+    "label",
+    "subjects",
+    "n",
+    "share",
+    "persons",
+    "persons_share",
+    "rank",
+)
 YES_NO_SECTIONS = {"b01.i01": "risks", "b01.i02": "factors", "b01.i03": "measures"}
-COUNT_SECTIONS = ("citizenship", "exploitation", "trafficking_form")
+COUNT_SECTIONS = ("citizenship", "age", "sex", "exploitation", "trafficking_form")
 SHARE_PLACES = Decimal("0.0001")
 
 
-@dataclass
-class Tally:
-    """One thing ranked: its code and label, the count, and who reported it."""
-
-    code: str
-    label_ru: str
-    order: int
-    count: int = 0
-    base: int = 0
-    organisations: set[int] = field(default_factory=set)
-
-
-def competition_ranks(values: list[int]) -> list[int]:
+def competition_ranks(values: list[Any]) -> list[int]:
     """Rank of each value, largest first; equal values share a rank (1, 1, 3)."""
     return [1 + sum(1 for other in values if other > v) for v in values]
 
 
-def share(part: int, whole: int) -> Decimal | None:
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
@@ -71,107 +68,151 @@ def is_victim_item(item: Item) -> bool:
     return has_country and has_sex
 
 
-def count_fields(q: Questionnaire, section: str) -> list[tuple[Item, BaseField]]:
-    """The breakdown fields summed in a count section."""
-    found: list[tuple[Item, BaseField]] = []
-    for _block, item, f in q.walk():
-        if not isinstance(f, OpenBreakdownField):
-            continue
+def section_fields(q: Questionnaire, section: str) -> list[str]:
+    """Codes of the breakdowns ranked in a count section."""
+    found = []
+    for _, item, f in q.walk():
+        victim = is_victim_item(item)
+        dim = getattr(f, "dimension", None)
+        cats = getattr(f, "categories", None)
         if (
-            (section == "citizenship" and f.dimension == "country" and is_victim_item(item))
-            or (section == "exploitation" and f.dimension == "exploitation_type")
-            or (section == "trafficking_form" and f.dimension == "trafficking_form")
+            (section == "citizenship" and dim == "country" and victim)
+            or (section == "age" and victim and isinstance(cats, str) and cats.startswith("age"))
+            or (section == "sex" and victim and cats == "sex")
+            or (section == "exploitation" and dim == "exploitation_type")
+            or (section == "trafficking_form" and dim == "trafficking_form")
         ):
-            found.append((item, f))
+            found.append(q.field_code(item, f))
     return found
 
 
-def _ranked(section: str, tallies: list[Tally]) -> list[dict[str, Any]]:
-    ranks = competition_ranks([t.count for t in tallies])
-    return [
-        {
-            "section": section,
-            "code": t.code,
-            "label_ru": t.label_ru,
-            "count": t.count,
-            "base": t.base,
-            "share": share(t.count, t.base),
-            "organisations": len(t.organisations),
-            "rank": rank,
-        }
-        for t, rank in sorted(zip(tallies, ranks, strict=True), key=lambda p: (p[1], p[0].order))
-    ]
-
-
-def _yes_no(data: CampaignData, item_code: str) -> list[dict[str, Any]]:
-    q = data.questionnaire
-    item = next(i for b in q.blocks for i in b.items if i.code == item_code)
-    tallies = []
-    for order, f in enumerate(item.fields):
-        if f.kind != "yes_no":
-            continue
-        code = q.field_code(item, f)
-        tally = Tally(code, f.label, order)
-        for sheet in data.sheets:
-            a = sheet.answers.get(code)
-            if a is None or a.is_no_data or not isinstance(a.value, dict):
-                continue
-            tally.base += 1
-            if a.value.get("answer") == "yes":
-                tally.count += 1
-                tally.organisations.add(sheet.organisation_id)
-        tallies.append(tally)
-    return _ranked(YES_NO_SECTIONS[item_code], tallies)
-
-
-def _merge_key(q: Questionnaire, f: Any, key: str) -> str:
-    """Country codes and suggestion codes as they are; typed text folded."""
-    if f.dimension == "country":
-        return key
-    dim = next(d for d in q.dimensions if d.code == f.dimension)
-    if any(s.code == key for s in dim.suggestions):
-        return key
-    return " ".join(key.split()).casefold()
-
-
-def _counts(data: CampaignData, section: str) -> list[dict[str, Any]]:
-    q = data.questionnaire
-    fields = count_fields(q, section)
-    tallies: dict[str, Tally] = {}
-    for sheet in data.sheets:
-        for item, f in fields:
-            a = sheet.answers.get(q.field_code(item, f))
-            if a is None or a.is_no_data or not isinstance(a.value, dict):
-                continue
-            for key, n in a.value.items():
-                if not isinstance(n, int) or isinstance(n, bool):
-                    continue
-                merged = _merge_key(q, f, key)
-                tally = tallies.setdefault(merged, Tally(merged, label(q, f, key), 0))
-                tally.count += n
-                if n:
-                    tally.organisations.add(sheet.organisation_id)
-    ordered = sorted(tallies.values(), key=lambda t: t.code)
-    for n, t in enumerate(ordered):
-        t.order = n
-    total = sum(t.count for t in ordered)
-    for t in ordered:
-        t.base = total
-    return _ranked(section, ordered)
-
-
-def ranking(data: CampaignData) -> dict[str, list[dict[str, Any]]]:
-    """Every section, each a list of rows (keys: :data:`COLUMNS`), best-ranked first."""
-    out: dict[str, list[dict[str, Any]]] = {}
+def ranking_rows(totals: Totals, lang: str, hidden: set[AggKey], mark: str) -> Iterator[list[Any]]:
+    """Every section, kind by kind, best-ranked first; then the all-kinds reports."""
+    q = totals.q
+    labels = Labels(q, lang)
+    index = field_index(q)
     for item_code, section in YES_NO_SECTIONS.items():
-        out[section] = _yes_no(data, item_code)
+        item = next(i for b in q.blocks for i in b.items if i.code == item_code)
+        codes = [q.field_code(item, f) for f in item.fields if f.kind == "yes_no"]
+        for kind_code in sorted(totals.kinds):
+            rows = []
+            for code in codes:
+                cell = totals.cells.get((kind_code, None, code, "yes"))
+                n = totals.reporting(kind_code, None, code)
+                subjects = cell.value if cell else 0
+                label = labels.field(index[code][1])
+                rows.append([section, kind_code, code, "", label, subjects, n, share(subjects, n)])
+            yield from _ranked(rows, with_persons=False)
     for section in COUNT_SECTIONS:
-        out[section] = _counts(data, section)
-    return out
+        codes = section_fields(q, section)
+        for kind in sorted(totals.kinds):
+            for code in codes:
+                rows = list(
+                    _count_rows(totals, labels, index[code][1], section, kind, code, hidden, mark)
+                )
+                yield from _ranked(rows, with_persons=True)
+        yield from _ranked(list(_reports(totals, labels, section, codes, hidden, mark)), True)
 
 
-def ranking_rows(ranked: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Cell]]:
-    """The sections one after another, as one flat table."""
-    for rows in ranked.values():
-        for row in rows:
-            yield {column: row.get(column) for column in COLUMNS}
+def _count_rows(
+    totals: Totals,
+    labels: Labels,
+    f: BaseField,
+    section: str,
+    kind: str | None,
+    code: str,
+    hidden: set[AggKey],
+    mark: str,
+) -> Iterator[list[Any]]:
+    keys = _by_field(totals).get((kind, code), [])
+    if not keys:
+        return
+    n = totals.reporting(kind, None, code)
+    whole = sum(totals.cells[k].value for k in keys)
+    any_hidden = any(k in hidden for k in keys)
+    for key in keys:
+        cell = totals.cells[key]
+        persons: Any = mark if key in hidden else cell.value
+        persons_share = None if any_hidden else share(cell.value, whole)
+        shown_kind = kind if kind is not None else word(labels.lang, "all_kinds")
+        yield [
+            section,
+            shown_kind,
+            code,
+            key[3],
+            labels.category(code, f, key[3]),
+            cell.positive,
+            n,
+            share(cell.positive, n),
+            persons,
+            persons_share,
+            -1 if key in hidden else cell.value,  # the sort key, dropped before writing
+        ]
+
+
+def _by_field(totals: Totals) -> dict[tuple[str | None, str], list[AggKey]]:
+    """Kind-level keys grouped by (kind, field code), built once per totals."""
+    cells = totals.cells
+    cached = getattr(totals, "_by_field", None)
+    if cached is not None and cached[0] is cells:
+        return cached[1]  # type: ignore[no-any-return]
+    grouped: dict[tuple[str | None, str], list[AggKey]] = {}
+    for key in cells:
+        if key[1] is None:
+            grouped.setdefault((key[0], key[2]), []).append(key)
+    totals._by_field = (cells, grouped)  # type: ignore[attr-defined]
+    return grouped
+
+
+def _reports(
+    totals: Totals,
+    labels: Labels,
+    section: str,
+    codes: list[str],
+    hidden: set[AggKey],
+    mark: str,
+) -> Iterator[list[Any]]:
+    """The all-kinds view of a section: sums of *reports* over its fields and kinds."""
+    index = field_index(totals.q)
+    sums: dict[str, list[Any]] = {}
+    for key, cell in totals.cells.items():
+        kind, region, code, category = key
+        if kind is not None or region is not None or code not in codes:
+            continue
+        entry = sums.setdefault(category, [0, 0, False, code])
+        entry[0] += cell.value
+        entry[1] += cell.positive
+        entry[2] = entry[2] or key in hidden
+    n = sum(totals.reporting(None, None, code) for code in codes)
+    whole = sum(e[0] for e in sums.values())
+    any_hidden = any(e[2] for e in sums.values())
+    shown_kind = word(labels.lang, "all_kinds")
+    for category, (value, positive, was_hidden, code) in sorted(sums.items()):
+        yield [
+            section,
+            shown_kind,
+            "*",
+            category,
+            labels.category(code, index[code][1], category),
+            positive,
+            n,
+            share(positive, n),
+            mark if was_hidden else value,
+            None if any_hidden else share(value, whole),
+            -1 if was_hidden else value,
+        ]
+
+
+def _ranked(rows: list[list[Any]], with_persons: bool) -> Iterator[list[Any]]:
+    def key(row: list[Any]) -> tuple[Any, ...]:
+        s = row[7] if row[7] is not None else Decimal(-1)
+        return (s, row[10]) if with_persons else (s,)
+
+    keys = [key(r) for r in rows]
+    ranks = competition_ranks(keys)
+    ordered = sorted(zip(rows, ranks, strict=True), key=lambda p: p[1])
+    for row, rank in ordered:
+        if with_persons:
+            yield [*row[:10], rank]
+        else:
+            yield [*row, None, None, rank]

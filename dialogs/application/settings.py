@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         60, description="How often the bot checks for reminders to send"
     )
     log_level: str = Field("INFO", description="Logging level")
+    export_suppression: bool = Field(
+        False, description="Suppress small cells in every export (the expert role always does)"
+    )
+    export_suppression_k: int = Field(
+        5, ge=2, description="Cells of persons below this count are shown as <k in exports"
+    )
 
 
 def load_settings() -> Settings:

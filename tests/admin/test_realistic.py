@@ -53,11 +53,15 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(demo_db, tmp
         assert row["submitted_at"] and row["last_seen_at"]
         assert f"submitted 1 of {len(orgs)} (" in out
 
-        path = tmp_path / "walk.json"
-        cmd = ("export", "--campaign", str(campaign.id), "--format", "json", "--out", str(path))
+        path = tmp_path / "walk.jsonl"
+        cmd = ("export", "--campaign", str(campaign.id), "--format", "jsonl", "--out", str(path))
         assert await run_cli(url, *cmd) == 0
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        answers = doc["answers"]
+
+        def table(name: str) -> list[dict]:
+            where = path if name == "answers" else tmp_path / f"walk-{name}.jsonl"
+            return [json.loads(x) for x in where.read_text(encoding="utf-8").splitlines()]
+
+        answers = table("answers")
         assert {a["organisation_id"] for a in answers} == {ngo.organisation.id}
         assert {a["channel"] for a in answers} == {"web"}
         assert {a["field_code"] for a in answers} == set(person.expected)
@@ -72,21 +76,29 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(demo_db, tmp
                 assert {r["category"]: r["value"] for r in rows} == expected
             elif isinstance(expected, int):
                 assert [r["value"] for r in rows] == [expected]
-        checks = doc["checks"]
-        assert checks[0]["detail"].startswith("answered 52 of 52 fields (100%)")
-        assert {c["code"] for c in checks if c["check"] == "no_data"} == {
+        quality = {q["organisation_id"]: q for q in table("quality")}
+        assert len(quality) == len(orgs)  # non-submitters are listed too
+        mine = quality[ngo.organisation.id]
+        assert (mine["fields"], mine["answered"], mine["mismatches"]) == (52, 52, 0)
+        findings = table("findings")
+        assert {f["field_code"] for f in findings if f["check"] == "нет данных"} == {
             code for code, v in person.expected.items() if v[0] == "no_data"
         }
-        assert not [c for c in checks if c["check"] in ("missing", "rule", "breakdown_sum")]
-        citizenship = doc["ranking"]["citizenship"]
+        assert not [f for f in findings if f["check"] in ("нет ответа", "несоответствие")]
+        citizenship = [r for r in table("ranking") if r["section"] == "citizenship"]
         assert person.expected["b16.i01.citizenship"][0] == "value"
-        assert [(r["code"], r["rank"]) for r in citizenship] == [("UZ", 1), ("KG", 2)]
+        ngo_rows = [(r["category"], r["rank"]) for r in citizenship if r["subject_kind"] == "ngo"]
+        assert [c for c, _ in ngo_rows] == sorted(
+            person.expected["b16.i01.citizenship"][1],
+            key=lambda c: -person.expected["b16.i01.citizenship"][1][c],
+        )
 
         csv_path = tmp_path / "walk.csv"
         cmd = ("export", "--campaign", str(campaign.id), "--format", "csv", "--out", str(csv_path))
         assert await run_cli(url, *cmd) == 0
-        table = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
-        texts = [r["value"] for r in table if r["field_kind"] == "text" and r["value"]]
+        lines = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+        rows_csv = [dict(zip(lines[1], r, strict=True)) for r in lines[2:]]
+        texts = [r["value"] for r in rows_csv if r["field_kind"] == "text" and r["value"]]
         assert texts and all(t.startswith("'=HYPERLINK(") for t in texts)
 
         capsys.readouterr()
@@ -98,6 +110,6 @@ async def test_a_submitted_walk_is_progressed_exported_and_returned(demo_db, tmp
             "returned (see `python -m admin progress --campaign ID`)\n"
         )
         events = await store.list_audit_events(action="export.taken")
-        assert [e.details["format"] for e in events] == ["json", "csv"]
+        assert [e.details["format"] for e in events] == ["jsonl", "csv"]
     finally:
         await store.close()

@@ -7,7 +7,8 @@ Routes::
     GET  /chat           the chat page (needs a session)
     GET  /tg             the same page as a Telegram Mini App (signs in with initData)
     GET  /api/state      the current prompt replayed, and the progress
-    POST /api/input      {"kind": "text"|"button"|"command", "value": "..."}
+    POST /api/input      {"kind": "text"|"button"|"command", "value": "...", "prompt": n}
+                         (``prompt``: the prompt shown when the text was typed)
     POST /api/language   {"lang": "ru"|"kk"|"en"}: switch the dialog's language at once
     POST /api/tg-auth    {"initData": "..."}: a session for the Mini App's Telegram user
     POST /api/logout     end the session
@@ -142,6 +143,7 @@ class WebChat:
             else {"done": done_total[0], "total": done_total[1]},
             "lang": turned.lang,
             "ui": ui_labels(turned.lang),
+            "prompt": turned.prompt,
         }
         return web.json_response(body, dumps=_dumps)
 
@@ -258,10 +260,14 @@ class WebChat:
             raise _json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
         if kind == "command" and value not in COMMANDS:
             raise _json_error(400, f"command must be one of {', '.join(COMMANDS)}", "bad")
+        prompt = body.get("prompt")
+        if prompt is not None and (
+            not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < 2**31
+        ):
+            raise _json_error(400, "prompt must be the number of the prompt shown", "bad")
+        inp = Input(kind, value, prompt if kind == "text" else None)
         return await self._run(
-            request,
-            session,
-            self.service.converse(session.contact_id, Input(kind, value), channel="web"),
+            request, session, self.service.converse(session.contact_id, inp, channel="web")
         )
 
     async def language(self, request: web.Request) -> web.StreamResponse:

@@ -57,6 +57,8 @@ DEVICE_COOKIE = "saualnama_device"
 CSRF_HEADER = "X-CSRF-Token"
 MAX_INPUT_BYTES = 16 * 1024
 MAX_VALUE_CHARS = 4000
+#: Every body the chat takes is a flat object; anything nested deeper is refused (400).
+MAX_JSON_DEPTH = 4
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors https://web.telegram.org 'self'"
@@ -405,11 +407,27 @@ async def read_json(request: web.Request, limit: int = MAX_INPUT_BYTES) -> dict[
             raise _json_error(413, f"body larger than {limit} bytes", "too_large")
     try:
         body = json.loads(b"".join(chunks).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _json_error(400, "body is not JSON", "bad") from None
     if not isinstance(body, dict):
         raise _json_error(400, "body must be a JSON object", "bad")
+    if _too_deep(body, MAX_JSON_DEPTH):
+        raise _json_error(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "bad")
     return body
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Nested deeper than ``limit``?  (Iterative: a deep body must not recurse here either.)"""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

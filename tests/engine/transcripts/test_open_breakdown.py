@@ -22,8 +22,7 @@ def test_countries_of_the_identified() -> None:
     s.press("done")
     s.press("explain")
     s.press("cancel")
-    s.type("Австрия: 4")
-    s.press("done")
+    s.type("Австрия: 4")  # 7 of 7: saved, the next field
     assert s.transcript() == COUNTRIES_OF_THE_IDENTIFIED
 
 
@@ -62,7 +61,7 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Отмена → cancel]
 » press 'Австрия' → pick:AT
 « question
-Сохранено. Итого: 3 из 7.
+Итого: 3 из 7.
 
 Страна гражданства (происхождения)
 • Австрия: 3
@@ -74,10 +73,9 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.citizenship = {"AT": 3} (seen 0)
 » text 'Узбекистан: 2; неизвестно: 1'
 « question
-Сохранено. Итого: 6 из 7.
+Понято: Узбекистан — 2; неизвестно — 1. Итого: 6 из 7.
 
 Страна гражданства (происхождения)
 • Австрия: 3
@@ -91,14 +89,13 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.citizenship = {"AT": 3, "UZ": 2, "unknown": 1} (seen 1)
 » press 'Киргизия' → cat:KG
 « question
 Сколько — «Киргизия»? Введите число.
    [Отмена → cancel]
 » text '2'
 « question
-Сохранено. Итого: 8 из 7.
+Итого: 8 из 7.
 
 Страна гражданства (происхождения)
 • Австрия: 3
@@ -113,10 +110,9 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.citizenship = {"AT": 3, "KG": 2, "UZ": 2, "unknown": 1} (seen 2)
 » text 'Узбекистан: 0'
 « question
-Сохранено. Итого: 6 из 7.
+Понято: Узбекистан — 0. Итого: 6 из 7.
 
 Страна гражданства (происхождения)
 • Австрия: 3
@@ -130,11 +126,11 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.citizenship = {"AT": 3, "KG": 2, "unknown": 1} (seen 3)
 » press 'Готово' → done
 « question
 Данные не сходятся: «Страна гражданства (происхождения)» — 6, а «Из них идентифицированных» — 7. Сумма должна быть равна.
    [Исправить → fix] [Данные верны, пояснить → explain]
++ save b16.i01.citizenship = {"AT": 3, "KG": 2, "unknown": 1} (seen 0)
 » press 'Данные верны, пояснить' → explain
 « question
 Поясните, пожалуйста, почему данные не сходятся.
@@ -155,23 +151,8 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Комментарий → comment] [Меню → cmd:menu]
 » text 'Австрия: 4'
 « question
-Сохранено. Итого: 7 из 7.
+Понято: Австрия — 4. Сохранено. Итого: 7 из 7.
 
-Страна гражданства (происхождения)
-• Австрия: 4
-• неизвестно: 1
-• Киргизия: 2
-Итого: 7 из 7.
-Напишите категорию и число, можно несколько через «;», например: Узбекистан: 3; Кыргызстан: 2; неизвестно: 1. Чтобы убрать строку, укажите 0.
-   [Казахстан → cat:KZ] [Узбекистан → cat:UZ]
-   [Киргизия → cat:KG] [Таджикистан → cat:TJ]
-   [Россия → cat:RU] [неизвестно → cat:unknown]
-   [Готово → done]
-   [Нет данных → nd] [Пропустить → skip] [Назад → back]
-   [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.citizenship = {"AT": 4, "KG": 2, "unknown": 1} (seen 4)
-» press 'Готово' → done
-« question
 Национальность
 Итого: 0 из 7.
 Напишите категорию и число, можно несколько через «;», например: категория: 3. Чтобы убрать строку, укажите 0.
@@ -179,6 +160,7 @@ COUNTRIES_OF_THE_IDENTIFIED = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
++ save b16.i01.citizenship = {"AT": 4, "KG": 2, "unknown": 1} (seen 1)
 """
 
 
@@ -189,7 +171,6 @@ def test_referring_subjects_with_suggestions() -> None:
     s.press("cat:unknown")
     s.type("2")
     s.type("соседи: 3")
-    s.press("done")
     assert s.transcript() == REFERRING_SUBJECTS_WITH_SUGGESTIONS
 
 
@@ -216,7 +197,7 @@ REFERRING_SUBJECTS_WITH_SUGGESTIONS = """\
    [Отмена → cancel]
 » text '2'
 « question
-Сохранено. Итого: 2 из 5.
+Итого: 2 из 5.
 
 Субъекты противодействия торговле людьми, перенаправившие к вам лиц для идентификации и предоставления специальных социальных услуг
 • неизвестно: 2
@@ -230,29 +211,13 @@ REFERRING_SUBJECTS_WITH_SUGGESTIONS = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.referred_by = {"unknown": 2} (seen 0)
 » text 'соседи: 3'
 « question
-Сохранено. Итого: 5 из 5.
+Понято: соседи — 3. Сохранено. Итого: 5 из 5.
 
-Субъекты противодействия торговле людьми, перенаправившие к вам лиц для идентификации и предоставления специальных социальных услуг
-• неизвестно: 2
-• соседи: 3
-Итого: 5 из 5.
-Напишите категорию и число, можно несколько через «;», например: органы внутренних дел: 3. Чтобы убрать строку, укажите 0.
-   [органы внутренних дел → cat:police] [органы социальной защиты населения → cat:social_protection]
-   [организации здравоохранения → cat:health] [организации образования → cat:education]
-   [загранучреждения Республики Казахстан → cat:foreign_affairs] [Пограничная служба → cat:border]
-   [некоммерческие организации → cat:ngo] [международные организации → cat:international]
-   [обратились самостоятельно → cat:self] [неизвестно → cat:unknown]
-   [Готово → done]
-   [Нет данных → nd] [Пропустить → skip] [Назад → back]
-   [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.referred_by = {"unknown": 2, "соседи": 3} (seen 1)
-» press 'Готово' → done
-« question
 Из них идентифицированных
 Введите число цифрами, например: 25.
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
++ save b16.i01.referred_by = {"unknown": 2, "соседи": 3} (seen 0)
 """

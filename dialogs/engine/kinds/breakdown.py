@@ -12,10 +12,11 @@ from dialogs.engine.kinds import multi
 from dialogs.engine.kinds.base import FieldKind, narrow
 from dialogs.engine.turn import Rows, Turn
 from dialogs.i18n import N_
-from dialogs.parsing import ParseError, parse_breakdown
+from dialogs.parsing import ParseError
 from dialogs.render import breakdown_text, group
 from dialogs.schema import AnyField, BreakdownField, Questionnaire
 from dialogs.walk import Step
+from dialogs.words import parse_breakdown_words
 
 
 class Breakdown(FieldKind):
@@ -59,7 +60,7 @@ class Breakdown(FieldKind):
             (c.code, [i18n.gettext(lang, c.label) for lang in i18n.LANGUAGES])
             for c in t.q.category_set(field.categories).categories
         ]
-        parsed = parse_breakdown(text, labels, multi.CATEGORY_MAX)
+        parsed = parse_breakdown_words(text, labels, multi.CATEGORY_MAX)
         multi.merge(t, parsed, multi.echo(t, parsed))
 
     def expects(self, t: Turn, step: Step) -> Expects:

@@ -20,6 +20,7 @@ from dialogs.parsing import ParseError, clean_text, parse_open_breakdown
 from dialogs.render import breakdown_text, category_label, countries, group
 from dialogs.schema import AnyField, OpenBreakdownField, OpenDimension, Questionnaire
 from dialogs.walk import Step
+from dialogs.words import parse_open_words
 
 #: The countries offered as buttons, the most frequent in the Rules' practice.
 COUNTRY_BUTTONS = ("KZ", "UZ", "KG", "TJ", "RU")
@@ -74,7 +75,7 @@ class OpenBreakdown(FieldKind):
 
     def on_text(self, t: Turn, text: str) -> None:
         try:
-            parsed = parse_open_breakdown(text, self.resolver(t))
+            parsed = parse_open_words(text, self.resolver(t))
         except AmbiguousCountry as exc:
             # One unsure entry: keep its number, so picking the country completes it.
             counts = parse_open_breakdown(text, lambda label: label)

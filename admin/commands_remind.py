@@ -44,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--dry-run", action="store_true", help="list who would get what, with each text")
     p.add_argument("--now", action="store_true", help="send even outside the sending hours")
     p.add_argument(
+        "--at",
+        type=datetime.fromisoformat,
+        metavar="YYYY-MM-DDTHH:MM+05:00",
+        help="act as at this moment (default: now)",
+    )
+    p.add_argument(
         "--days", help="days before the deadline of campaigns without their own settings"
     )
     p.add_argument("--url", help="database URL (default: $DATABASE_URL)")
@@ -92,7 +98,9 @@ async def _run(
     store = Store.from_url(settings.database_url)
     try:
         planner = reminders.Reminders(store, default(), web_url=settings.public_url)
-        now = datetime.now(UTC)
+        now = args.at or datetime.now(UTC)
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
         await _quiet(planner, now, args.campaign, args.now, args.dry_run, out)
         scope = dict(now=now, today=args.today, days=days, campaign_id=args.campaign)
         respect = not args.now and not args.dry_run

@@ -25,7 +25,7 @@ import contextlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
@@ -135,17 +135,22 @@ class RedisBudget:
         self._every = 1000 / overall
         self._per_chat = 1000 / per_chat
 
-    async def acquire(self, chat_id: int | str | None) -> None:
+    async def reserve(self, chat_id: int | str | None) -> tuple[float, bool]:
+        """(seconds to wait, reserved): reserved, the message goes after the wait; not
+        reserved (the chat's second is not over), ask again after the wait."""
         overall = f"{self._prefix}:all"
         chat = overall if chat_id is None else f"{self._prefix}:chat:{chat_id}"
+        raw = await self._script(keys=[overall, chat], args=[self._every, self._per_chat])
+        answer = raw.decode() if isinstance(raw, bytes) else str(raw)
+        retry, _, wait = answer.rpartition(" ")
+        return max(float(wait), 0.0) / 1000, not retry
+
+    async def acquire(self, chat_id: int | str | None) -> None:
         while True:
-            raw = await self._script(keys=[overall, chat], args=[self._every, self._per_chat])
-            answer = raw.decode() if isinstance(raw, bytes) else str(raw)
-            retry, _, wait = answer.rpartition(" ")
-            delay = max(float(wait), 0.0) / 1000
+            delay, reserved = await self.reserve(chat_id)
             if delay:
                 await asyncio.sleep(delay)
-            if not retry:
+            if reserved:
                 return
 
     async def close(self) -> None:
@@ -169,7 +174,7 @@ def prepaid() -> Iterator[None]:
         _prepaid.reset(token)
 
 
-def counted(method: object) -> int | str | None | bool:
+def counted(method: object) -> int | str | None | Literal[False]:
     """The chat a counted request goes to (``None``: counted, no chat); ``False``: not counted."""
     name = type(method).__name__.lower()
     if not name.startswith(COUNTED_PREFIXES):
@@ -179,10 +184,8 @@ def counted(method: object) -> int | str | None | bool:
 
 
 class BudgetMiddleware(BaseRequestMiddleware):
-    """Makes every counted request of a bot wait for its place in the :class:`SendBudget`."""
-
-    def __init__(self, budget: SendBudget) -> None:
-        self.budget = budget
+    """Makes every counted request of a bot wait for its place in the bot's
+    :class:`SendBudget` (the one :func:`install` put on it last)."""
 
     async def __call__(
         self,
@@ -191,17 +194,20 @@ class BudgetMiddleware(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         chat = counted(method)
-        if chat is not False:
+        budget = of(bot)
+        if chat is not False and budget is not None:
             if _prepaid.get():
                 _prepaid.set(False)  # one message paid for, not its continuation
             else:
-                await self.budget.acquire(None if chat is True else chat)
+                await budget.acquire(chat)
         return await make_request(bot, method)
 
 
 def install(bot: Bot, budget: SendBudget) -> SendBudget:
-    """Put ``budget`` in front of every counted request of ``bot``; returns it."""
-    bot.session.middleware(BudgetMiddleware(budget))
+    """Put ``budget`` in front of every counted request of ``bot`` (replacing the one
+    installed before, if any); returns it."""
+    if of(bot) is None:
+        bot.session.middleware(BudgetMiddleware())
     setattr(bot, "send_budget", budget)  # noqa: B010 - found again by the reminders' sender
     return budget
 

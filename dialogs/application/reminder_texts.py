@@ -69,6 +69,11 @@ class Progress:
         self._responses: dict[int, dict[int, Response]] = {}
         self._progress: dict[tuple[int, int], tuple[int, int]] = {}
 
+    async def preload(self, campaign_id: int) -> None:
+        """Read the campaign's organisations in one query (not one per contact)."""
+        for org in await self._store.campaign_organisations(campaign_id):
+            self._organisations.setdefault(org.id, org)
+
     async def organisation(self, organisation_id: int) -> Organisation:
         if organisation_id not in self._organisations:
             self._organisations[organisation_id] = await self._store.get_organisation(
@@ -104,6 +109,10 @@ class ReminderWriter:
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
+
+    async def preload(self, campaign_id: int) -> None:
+        """Read what the reminders of one campaign share, once (see :meth:`Progress.preload`)."""
+        await self._progress.preload(campaign_id)
 
     async def write(
         self,

@@ -194,6 +194,8 @@ class Reminders:
         writer: ReminderWriter,
     ) -> list[Delivery]:
         wanted = await self._wanted(campaign, policy, today)
+        if wanted:
+            await writer.preload(campaign.id)
         blocked = await self._store.undeliverable_channels([c.id for c, _, _ in wanted])
         last = await self._last_sent(campaign.id)
         out = []

@@ -1,4 +1,5 @@
-"""The bot's send budget: at most 30 messages a second overall and one a second per chat.
+"""The bot's send budget: at most 30 messages a second overall and one a second per chat
+(on average: a burst of :data:`PER_CHAT_BURST`, a dialog step's replies, goes at once).
 
 Telegram answers 429 ("Too Many Requests: retry after N") to a bot that sends faster;
 the budget keeps the bot under those limits so a 429 is the exception.  Every request
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 #: Telegram's published limits, with a little room for the network's jitter.
 OVERALL_PER_SECOND = 29.0
 PER_CHAT_PER_SECOND = 1.0
+#: A dialog step's replies (two or three messages) go at once; a chat still averages 1/s.
+PER_CHAT_BURST = 3
 #: Per-chat buckets kept in memory (the idle ones beyond this are forgotten).
 MAX_CHATS = 10_000
 #: The methods that count: they put a message in a chat.
@@ -68,13 +71,14 @@ class LocalBudget:
         self, overall: float = OVERALL_PER_SECOND, per_chat: float = PER_CHAT_PER_SECOND
     ) -> None:
         self._overall = AsyncLimiter(1, 1 / overall)
-        self._per_chat_period = 1 / per_chat
+        self._per_chat_period = PER_CHAT_BURST / per_chat
         self._chats: OrderedDict[int | str, AsyncLimiter] = OrderedDict()
 
     def _chat(self, chat_id: int | str) -> AsyncLimiter:
         limiter = self._chats.get(chat_id)
         if limiter is None:
-            limiter = self._chats[chat_id] = AsyncLimiter(1, self._per_chat_period)
+            limiter = AsyncLimiter(PER_CHAT_BURST, self._per_chat_period)
+            self._chats[chat_id] = limiter
             while len(self._chats) > MAX_CHATS:
                 oldest, bucket = next(iter(self._chats.items()))
                 if not bucket.has_capacity():
@@ -93,21 +97,22 @@ class LocalBudget:
         return None
 
 
-#: KEYS: overall, chat; ARGV: overall interval, chat interval (ms).  Returns the ms to
-#: wait, as a string (Lua numbers become integers in replies); "0…" means go at once.
-#: If the chat is not free yet, nothing is reserved and the caller asks again later;
-#: else the next overall slot is reserved (and the chat's next one after it).
+#: KEYS: overall, chat; ARGV: overall interval, chat interval, chat burst tolerance (ms).
+#: Returns the ms to wait, as a string (Lua numbers become integers in replies), prefixed
+#: "retry " when the chat is not free yet (nothing reserved: ask again after the wait);
+#: else the next overall slot is reserved and the chat's GCRA time moved past it.
 _GCRA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local every, per_chat = tonumber(ARGV[1]), tonumber(ARGV[2])
+local every, per_chat, tolerance = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local overall = tonumber(redis.call('GET', KEYS[1]) or '0')
 local chat = tonumber(redis.call('GET', KEYS[2]) or '0')
 if overall < now then overall = now end
-if chat > overall then return 'retry ' .. tostring(chat - now) end
+if chat - tolerance > overall then return 'retry ' .. tostring(chat - tolerance - now) end
 redis.call('SET', KEYS[1], tostring(overall + every), 'PX', math.ceil(overall + every - now) + 1000)
 if KEYS[2] ~= KEYS[1] then
-  redis.call('SET', KEYS[2], tostring(overall + per_chat), 'PX', math.ceil(overall + per_chat - now) + 1000)
+  local next_chat = math.max(chat, overall) + per_chat
+  redis.call('SET', KEYS[2], tostring(next_chat), 'PX', math.ceil(next_chat - now) + 1000)
 end
 return tostring(overall - now)
 """
@@ -140,7 +145,10 @@ class RedisBudget:
         reserved (the chat's second is not over), ask again after the wait."""
         overall = f"{self._prefix}:all"
         chat = overall if chat_id is None else f"{self._prefix}:chat:{chat_id}"
-        raw = await self._script(keys=[overall, chat], args=[self._every, self._per_chat])
+        tolerance = (PER_CHAT_BURST - 1) * self._per_chat
+        raw = await self._script(
+            keys=[overall, chat], args=[self._every, self._per_chat, tolerance]
+        )
         answer = raw.decode() if isinstance(raw, bytes) else str(raw)
         retry, _, wait = answer.rpartition(" ")
         return max(float(wait), 0.0) / 1000, not retry

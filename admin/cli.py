@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "admin.commands_export",
     "admin.commands_report",
     "admin.commands_remind",
+    "admin.commands_reminders",
     "admin.commands_users",
 )
 

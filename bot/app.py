@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from aiohttp import web
 
 import admin.panel
+from bot.mail import EmailSender, email_configured
 from bot.reminders import start_reminders
 from bot.web import create_web_app
 from dialogs.application.factory import Application, open_application
@@ -169,8 +170,11 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
         if demo:
             runtime.links = await seed_demo_campaign(services, settings)
         runtime.telegram = await start_telegram(settings, services, app)
-        if runtime.telegram is not None:  # reminders go out through Telegram only
-            reminder_task = start_reminders(settings, services.reminders, runtime.telegram.bot)
+        if runtime.telegram is not None:  # reminders: Telegram, and e-mail with SMTP_HOST
+            email = EmailSender(settings) if email_configured(settings) else None
+            reminder_task = start_reminders(
+                settings, services.reminders, runtime.telegram.bot, email
+            )
             if reminder_task is not None:
                 runtime.telegram.tasks.append(reminder_task)
         runner = web.AppRunner(app, handle_signals=False, access_log=None)

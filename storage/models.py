@@ -236,6 +236,8 @@ class Contact(Base):
     display_name: Mapped[str] = mapped_column(String(300), default="")
     language: Mapped[str] = mapped_column(String(2), default=Language.RU.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: where reminders go for a person without Telegram (or who blocked the bot)
+    email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: when it was deactivated or released (``None`` while active): a campaign's
     #: progress counts the contacts active when it closed, whatever happened later.
@@ -426,6 +428,58 @@ class ReminderDelivery(Base):
     channel: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderPolicy(Base):
+    """A campaign's reminder settings; a campaign without a row uses the defaults.
+
+    Offsets are days before the deadline; ``on_the_day`` adds the deadline itself; after
+    it, an overdue reminder every ``overdue_every_days`` up to ``overdue_cap`` of them.
+    Nobody gets two deadline reminders within ``min_gap_hours``, and nothing is sent
+    outside ``send_from_hour``-``send_until_hour`` in ``time_zone`` (an IANA name).
+    """
+
+    __tablename__ = "reminder_policies"
+    __table_args__ = (
+        CheckConstraint("overdue_every_days >= 1", name="overdue_every"),
+        CheckConstraint("overdue_cap >= 0", name="overdue_cap"),
+        CheckConstraint("min_gap_hours >= 0", name="min_gap"),
+        CheckConstraint(
+            "send_from_hour >= 0 AND send_from_hour < send_until_hour AND send_until_hour <= 24",
+            name="hours",
+        ),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
+    )
+    offsets: Mapped[list[int]] = mapped_column(JSONValue, default=list)
+    on_the_day: Mapped[bool] = mapped_column(Boolean, default=True)
+    overdue_every_days: Mapped[int] = mapped_column(Integer, default=7)
+    overdue_cap: Mapped[int] = mapped_column(Integer, default=3)
+    min_gap_hours: Mapped[int] = mapped_column(Integer, default=20)
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Almaty")
+    send_from_hour: Mapped[int] = mapped_column(Integer, default=9)
+    send_until_hour: Mapped[int] = mapped_column(Integer, default=20)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UndeliverableContact(Base):
+    """A contact a channel cannot reach (blocked the bot, mailbox gone): recorded once.
+
+    Reminders skip the contact on that channel from then on; the coordinator sees the
+    list (``python -m admin remind --undeliverable``) and clears it when fixed.
+    """
+
+    __tablename__ = "undeliverable_contacts"
+    __table_args__ = (UniqueConstraint("contact_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

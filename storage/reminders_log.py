@@ -8,7 +8,8 @@ campaign's current deadline, read in the same transaction.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import enum
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,6 @@ from storage.base import (
 from storage.membership import member_ids
 from storage.models import (
     Campaign,
-    Channel,
     Contact,
     DeliveryStatus,
     ReminderDelivery,
@@ -29,6 +29,13 @@ from storage.models import (
     ResponseStatus,
     utcnow,
 )
+
+
+class ReminderChannel(enum.StrEnum):
+    """The channels a reminder goes out through."""
+
+    TELEGRAM = "telegram"
+    EMAIL = "email"
 
 
 class ReminderStore(StoreBase):
@@ -96,8 +103,10 @@ class ReminderStore(StoreBase):
         )
         return await self._all(query)
 
-    #: A ``pending`` claim older than this is taken to be a crashed sender's and may be re-claimed.
-    REMINDER_CLAIM_TIMEOUT = timedelta(minutes=10)
+    #: A ``pending`` claim older than this is taken to be a crashed sender's and may be
+    #: re-claimed.  A claim covers one send only (never a wait for Telegram's flood
+    #: control: the sender gives the claim back first), so a minute is ample.
+    REMINDER_CLAIM_TIMEOUT = timedelta(minutes=1)
 
     async def claim_reminder(
         self,
@@ -108,6 +117,7 @@ class ReminderStore(StoreBase):
         channel: str,
         stale_after: timedelta | None = None,
         deadline: date | None = None,
+        now: datetime | None = None,
     ) -> bool:
         """Claim the right to send one reminder, before sending it; ``True``: go ahead and send.
 
@@ -117,16 +127,17 @@ class ReminderStore(StoreBase):
         :attr:`REMINDER_CLAIM_TIMEOUT`; an older claim is a crashed sender's and is taken over).
         A ``failed`` delivery is claimed again (that is the retry).  Report the outcome with
         :meth:`finish_reminder`.  ``deadline``: the deadline the reminder counts towards
-        (default: the campaign's current one).
+        (default: the campaign's current one).  ``now``: the time of the claim (a frozen
+        clock in tests; default the real one).
         """
-        check_choice("channel", channel, Channel)
+        check_choice("channel", channel, ReminderChannel)
         stale_after = self.REMINDER_CLAIM_TIMEOUT if stale_after is None else stale_after
 
         async def work() -> bool:
             async with self._tx() as s:
                 due = await self._deadline(s, campaign_id, deadline)
                 existing = await self._delivery(s, campaign_id, contact_id, kind, due)
-                now = utcnow()
+                at = now or utcnow()
                 if existing is None:
                     # a concurrent insert of the same claim fails the unique constraint here;
                     # _retrying runs the transaction again, which then finds that row
@@ -139,18 +150,18 @@ class ReminderStore(StoreBase):
                             channel=channel,
                             status=DeliveryStatus.PENDING.value,
                             error=None,
-                            at=now,
+                            at=at,
                         )
                     )
                     await s.flush()
                     return True
                 if existing.status == DeliveryStatus.SENT:
                     return False
-                if existing.status == DeliveryStatus.PENDING and now - existing.at < stale_after:
+                if existing.status == DeliveryStatus.PENDING and at - existing.at < stale_after:
                     return False
                 existing.channel = channel
                 existing.status = DeliveryStatus.PENDING.value
-                existing.at = now
+                existing.at = at
                 return True
 
         return await self._retrying(work)
@@ -164,6 +175,7 @@ class ReminderStore(StoreBase):
         status: str,
         error: str | None = None,
         deadline: date | None = None,
+        now: datetime | None = None,
     ) -> None:
         """Record how a claimed reminder went: ``sent``, or ``failed`` with ``error``.
 
@@ -186,7 +198,7 @@ class ReminderStore(StoreBase):
                 return
             delivery.status = str(status)
             delivery.error = error if status == DeliveryStatus.FAILED else None
-            delivery.at = utcnow()
+            delivery.at = now or utcnow()
 
     @staticmethod
     async def _newest_delivery(

@@ -52,6 +52,7 @@ from storage.org_import import (
 from storage.organisations import OrganisationStore, RemovedOrganisation
 from storage.panel_reads import PanelReadStore
 from storage.panel_sessions import PanelSessionStore
+from storage.reminder_policies import ReminderPolicyStore, Unreachable
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
 from storage.roster import CampaignRoster, ContactSeen, RosterStore
@@ -69,6 +70,7 @@ __all__ = [
     "OrganisationRow",
     "RemovedOrganisation",
     "Store",
+    "Unreachable",
     "contact_actor",
     "hash_token",
 ]
@@ -85,6 +87,7 @@ class Store(
     AnswerStore,
     DialogStateStore,
     ReminderStore,
+    ReminderPolicyStore,
     UpdateStore,
     WebSessionStore,
     RosterStore,

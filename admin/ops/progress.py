@@ -113,7 +113,11 @@ def channels_of(seen: ContactSeen) -> tuple[str, ...]:
     contact = seen.contact
     found = [
         name
-        for name, identity in (("telegram", contact.telegram_user_id), ("web", contact.web_login))
+        for name, identity in (
+            ("telegram", contact.telegram_user_id),
+            ("web", contact.web_login),
+            ("email", contact.email),
+        )
         if identity is not None
     ]
     return tuple(found)

@@ -28,6 +28,7 @@ from aiogram.types import (
     WebAppInfo,
 )
 
+from bot.reminders import CONTINUE_DATA
 from bot.telegram import texts
 from bot.telegram.joining import SplitText
 from bot.telegram.middlewares import NOT_PROCESSED
@@ -234,6 +235,22 @@ async def _offer_form(bot: Bot, chat_id: int, lang: str, form_url: str | None) -
     await quietly(bot.set_chat_menu_button(chat_id=chat_id, menu_button=button), "menu button")
 
 
+async def continue_button(
+    callback: CallbackQuery, bot: Bot, services: Application, form_url: str | None
+) -> None:
+    """The button under a reminder: as /start, into the open campaign of the contact's
+    organisation, where the walk stands."""
+    await quietly(callback.answer(), "answering callback")
+    user = callback.from_user
+    chat_id = callback.message.chat.id if callback.message is not None else user.id
+    try:
+        person = await _contact(services, user)
+    except _Refused as refused:
+        await _say(bot, chat_id, user.language_code, refused.msgid)
+        return
+    await _begin(bot, chat_id, services, person, user, form_url)
+
+
 # --- the dialog -------------------------------------------------------------------------------
 
 
@@ -371,6 +388,7 @@ def build_routers() -> list[Router]:
     private_only.callback_query.register(group_button, F.message.chat.type.in_(GROUPS))
     onboarding.message.register(start_with_token, CommandStart(deep_link=True))
     onboarding.message.register(start, CommandStart())
+    onboarding.callback_query.register(continue_button, F.data == CONTINUE_DATA)
     dialog.message.register(forwarded, F.forward_origin)
     dialog.message.register(command, Command(*DIALOG_COMMANDS, ignore_case=True))
     dialog.message.register(other_command, F.text.regexp(COMMAND_NAME_RE).as_("match"))

@@ -16,7 +16,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.telegram import handlers, texts
+from bot.telegram import handlers, send_budget, texts
 from bot.telegram.joining import SplitText
 from bot.telegram.middlewares import ProcessedUpdates
 from bot.telegram.sending import with_retry
@@ -31,7 +31,8 @@ COMMAND_LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, "ru"), ("kk", "k
 
 
 def create_bot(settings: Settings) -> Bot:
-    """The Bot: plain-text messages, no link previews, ``TELEGRAM_API_URL`` if set."""
+    """The Bot: plain-text messages, no link previews, ``TELEGRAM_API_URL`` if set, and
+    every message within the send budget (:mod:`bot.telegram.send_budget`)."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set: the Telegram channel cannot start")
     session = (
@@ -39,11 +40,15 @@ def create_bot(settings: Settings) -> Bot:
         if settings.telegram_api_url
         else AiohttpSession()
     )
-    return Bot(
-        settings.bot_token.get_secret_value(),
+    token = settings.bot_token.get_secret_value()
+    bot = Bot(
+        token,
         session=session,
         default=DefaultBotProperties(parse_mode=None, link_preview_is_disabled=True),
     )
+    # ≤ 30 messages/s overall and 1/s per chat, shared through Redis when REDIS_URL is set
+    send_budget.install(bot, send_budget.budget_for(settings.redis_url, token))
+    return bot
 
 
 def build_dispatcher(services: Application, *, form_url: str | None = None) -> Dispatcher:

@@ -36,15 +36,18 @@ class Application:
     _store: Store = field(repr=False)
 
     @classmethod
-    def over(cls, store: Store, *, dialog: DialogService | None = None) -> Application:
-        """The services over ``store`` (``dialog`` replaces the dialog service, for tests)."""
+    def over(
+        cls, store: Store, *, dialog: DialogService | None = None, web_url: str | None = None
+    ) -> Application:
+        """The services over ``store`` (``dialog`` replaces the dialog service, for tests;
+        ``web_url``: the web chat's public address, which e-mail reminders link to)."""
         dialog = dialog or DialogService(store)
         return cls(
             dialog=dialog,
             onboarding=Onboarding(store, dialog),
             people=People(store),
             web_sessions=WebSessions(store),
-            reminders=Reminders(store, dialog.q),
+            reminders=Reminders(store, dialog.q, web_url=web_url),
             updates=UpdateLog(store),
             _store=store,
         )
@@ -67,4 +70,4 @@ class Application:
 async def open_application(settings: Settings) -> Application:
     """Bring the database at ``DATABASE_URL`` up to date and build the services over it."""
     await db.upgrade(settings.database_url)
-    return Application.over(Store.from_url(settings.database_url))
+    return Application.over(Store.from_url(settings.database_url), web_url=settings.public_url)

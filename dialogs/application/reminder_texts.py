@@ -7,6 +7,8 @@ fills them in for one contact, caching what the contacts of one run share
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from dialogs import i18n
@@ -19,6 +21,10 @@ from storage.repository import Store
 TEXT_DAYS_LEFT = N_(
     "Здравствуйте! Напоминаем: анкету организации «{organisation}» по противодействию "
     "торговле людьми нужно отправить до {deadline} (осталось дней: {days})."
+)
+TEXT_TODAY = N_(
+    "Здравствуйте! Сегодня, {deadline}, последний день отправки анкеты организации "
+    "«{organisation}» по противодействию торговле людьми."
 )
 TEXT_OVERDUE = N_(
     "Здравствуйте! Срок отправки анкеты организации «{organisation}» по противодействию "
@@ -33,6 +39,20 @@ TEXT_PROGRESS = N_("Заполнено: {done} из {total}.")
 TEXT_ALL_ANSWERED = N_("Заполнено: {done} из {total} — осталось проверить и отправить анкету.")
 TEXT_CONTINUE = N_("Чтобы продолжить, отправьте /start в этом чате.")
 TEXT_CORRECT = N_("Чтобы исправить ответы и отправить анкету снова, отправьте /start в этом чате.")
+TEXT_CONTINUE_WEB = N_("Чтобы продолжить, откройте анкету: {link}")
+TEXT_CORRECT_WEB = N_("Чтобы исправить ответы и отправить анкету снова, откройте её: {link}")
+BUTTON_CONTINUE = N_("Продолжить анкету")
+SUBJECT = N_("Анкета по противодействию торговле людьми: {organisation}")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One reminder in one language: the subject (e-mail), the text, the button's label."""
+
+    language: str
+    subject: str
+    text: str
+    button: str
 
 
 def _date(d: date) -> str:
@@ -48,6 +68,11 @@ class Progress:
         self._organisations: dict[int, Organisation] = {}
         self._responses: dict[int, dict[int, Response]] = {}
         self._progress: dict[tuple[int, int], tuple[int, int]] = {}
+
+    async def preload(self, campaign_id: int) -> None:
+        """Read the campaign's organisations in one query (not one per contact)."""
+        for org in await self._store.campaign_organisations(campaign_id):
+            self._organisations.setdefault(org.id, org)
 
     async def organisation(self, organisation_id: int) -> Organisation:
         if organisation_id not in self._organisations:
@@ -85,26 +110,45 @@ class ReminderWriter:
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
 
-    async def text(
-        self, campaign: Campaign, contact: Contact, kind: str, today: date, reason: str | None
-    ) -> tuple[str, str]:
-        """(language, message) of one reminder to one contact."""
+    async def preload(self, campaign_id: int) -> None:
+        """Read what the reminders of one campaign share, once (see :meth:`Progress.preload`)."""
+        await self._progress.preload(campaign_id)
+
+    async def write(
+        self,
+        campaign: Campaign,
+        contact: Contact,
+        kind: str,
+        today: date,
+        reason: str | None,
+        link: str | None = None,
+    ) -> Written:
+        """One reminder to one contact; with ``link`` (e-mail) it points at the web chat."""
         lang = i18n.normalise(contact.language)
         _ = i18n.translator(lang)
         org = await self._progress.organisation(contact.organisation_id)
         name = org.name_kk if lang == "kk" and org.name_kk else org.name_ru
-        deadline = _date(campaign.deadline)
+        subject = _(SUBJECT).format(organisation=name)
+        button = _(BUTTON_CONTINUE)
         if kind.startswith("returned-"):
             lines = [_(TEXT_RETURNED).format(organisation=name)]
             if reason:
                 lines.append(_(TEXT_REASON).format(reason=reason))
-            lines.append(_(TEXT_CORRECT))
-            return lang, "\n".join(lines)
-        if kind == "overdue":
-            head = _(TEXT_OVERDUE).format(organisation=name, deadline=deadline)
-        else:
-            left = (campaign.deadline - today).days
-            head = _(TEXT_DAYS_LEFT).format(organisation=name, deadline=deadline, days=left)
+            lines.append(_(TEXT_CORRECT_WEB).format(link=link) if link else _(TEXT_CORRECT))
+            return Written(lang, subject, "\n".join(lines), button)
+        head = self._head(_, kind, name, campaign.deadline, today)
         done, total = await self._progress.of(campaign.id, org)
         progress = TEXT_ALL_ANSWERED if total and done >= total else TEXT_PROGRESS
-        return lang, "\n".join([head, _(progress).format(done=done, total=total), _(TEXT_CONTINUE)])
+        tail = _(TEXT_CONTINUE_WEB).format(link=link) if link else _(TEXT_CONTINUE)
+        text = "\n".join([head, _(progress).format(done=done, total=total), tail])
+        return Written(lang, subject, text, button)
+
+    @staticmethod
+    def _head(_: Callable[[str], str], kind: str, name: str, deadline: date, today: date) -> str:
+        when = _date(deadline)
+        if kind.startswith("overdue"):
+            return _(TEXT_OVERDUE).format(organisation=name, deadline=when)
+        left = (deadline - today).days
+        if left <= 0:
+            return _(TEXT_TODAY).format(organisation=name, deadline=when)
+        return _(TEXT_DAYS_LEFT).format(organisation=name, deadline=when, days=left)

@@ -1,91 +1,81 @@
 """Reminders: the deadline is near or past, or the coordinator returned a response.
 
 The questionnaire is due within a month of the request (§9 of the Rules).  For every
-open campaign :meth:`Reminders.send_due` sends, through a :class:`Sender`:
+open campaign :meth:`Reminders.plan_due` finds, under the campaign's reminder policy
+(:mod:`dialogs.application.reminder_schedule`: offsets before the deadline, the day
+itself, overdue every N days up to a cap, a minimum gap per person, sending hours in
+the campaign's time zone):
 
-* ``d-N``: on the day the deadline is N days away (N in ``REMINDER_DAYS``, e.g. 7, 3, 1),
-  to the active contacts of every organisation that has not submitted;
-* ``overdue``: once, on any day after the deadline, to the same people;
-* ``returned-K``: when the coordinator returned the response for correction (the K-th
-  return of that response), to every active contact of the organisation, with the
-  coordinator's reason.
+* ``d-N`` / ``overdue-K`` to the active contacts of every member organisation that has
+  not submitted;
+* ``returned-K`` when the coordinator returned the response for correction (the K-th
+  return), to every active contact of the organisation, with the reason.
 
-Each message says what is due and when, how much is answered ("{done} of {total}") and
-how to continue (/start in the bot), in the contact's language
-(:mod:`dialogs.application.reminder_texts`).
+Each goes out through Telegram when the contact has it (with a button that continues
+the questionnaire), else by e-mail when the contact has an address and SMTP is set up
+(with the web chat's link), else it is listed as skipped.  A contact a channel cannot
+reach (Telegram's 403) is recorded once and skipped on that channel from then on.
 
-Sent at most once, whatever runs it: a delivery is *claimed* in storage
-(:meth:`~storage.repository.Store.claim_reminder`, a committed ``pending`` row) before
-the message goes out, so two processes, or the bot's loop and ``python -m admin remind``,
-never send the same reminder twice.  A failed send is recorded as ``failed`` and tried
-again by the next run; a sender that died after its claim leaves a ``pending`` row that
-another run takes over after :attr:`Store.REMINDER_CLAIM_TIMEOUT`.
-
-Planning is here; the delivery itself is the channel's (the Telegram bot implements
-:class:`Sender`, see :mod:`dialogs.application.senders`).  Contacts without Telegram
-(web only) are skipped, and the skip is logged: there is no e-mail channel.
+Sent at most once, whatever runs it: :mod:`dialogs.application.reminder_sending` claims
+each delivery in storage just before sending it and gives the claim back before any
+wait, so a sender that dies never keeps others waiting for more than a claim's minute.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
 
+from dialogs.application.outgoing import Outgoing, Sender
+from dialogs.application.reminder_schedule import Policy, is_deadline_kind, parse_days
 from dialogs.application.reminder_texts import Progress, ReminderWriter
 from dialogs.schema import Questionnaire
-from storage.models import Contact, DeliveryStatus, Response, ResponseStatus
+from storage.models import Campaign, Contact, DeliveryStatus, Response, ResponseStatus
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
-#: Kazakhstan keeps one time zone, UTC+5, since March 2024: "today" is the day there.
+__all__ = ["KZ_TIME", "Delivery", "Reminders", "Sender", "local_now", "parse_days"]
+
+#: Kazakhstan keeps one time zone, UTC+5, since March 2024 (the CLI's default "today").
 KZ_TIME = timezone(timedelta(hours=5), "KZ")
-#: The periodic loop sends only between these local hours (the CLI sends when told to).
-SEND_HOURS = (9, 20)
-#: Length of a send error kept in storage.
-MAX_ERROR = 500
-
-CHANNEL = "telegram"
-OVERDUE = "overdue"
-
-
-class Sender(Protocol):
-    """Delivers one text to one Telegram user; raises if it could not."""
-
-    async def send(self, telegram_user_id: int, text: str) -> None: ...
+CHANNELS = ("telegram", "email")
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One reminder to one contact: planned (``due``), ``sent``, ``failed`` or ``skipped``."""
+    """One reminder to one contact and what became of it.
+
+    ``status``: ``due`` (planned), ``sent``, ``failed`` (retried next run),
+    ``undeliverable`` (recorded now; not tried again), ``skipped`` (no channel reaches
+    the contact: ``error`` says why) or ``deferred`` (the minimum gap since the last one).
+    """
 
     campaign_id: int
     organisation_id: int
     contact_id: int
     kind: str
+    deadline: date
     status: str
     language: str
     text: str
-    telegram_user_id: int | None = None
+    channel: str | None = None
+    address: int | str | None = None
+    subject: str = ""
+    button: str = ""
+    link: str | None = None
     error: str | None = None
 
-
-def parse_days(value: str | Sequence[int]) -> tuple[int, ...]:
-    """``"7,3,1"`` → ``(7, 3, 1)``; blanks ignored; a negative or non-number is refused."""
-    items = value.split(",") if isinstance(value, str) else list(value)
-    days = []
-    for item in items:
-        text = str(item).strip()
-        if not text:
-            continue
-        if not text.isdigit():
-            raise ValueError(f"reminder days must be whole numbers ≥ 0, not {text!r}")
-        days.append(int(text))
-    return tuple(dict.fromkeys(days))
+    def outgoing(self) -> Outgoing:
+        """The message a channel's :class:`Sender` delivers."""
+        assert self.channel is not None and self.address is not None
+        return Outgoing(
+            self.channel, self.address, self.language, self.subject, self.text, self.button,
+            self.link,
+        )  # fmt: skip
 
 
 def local_now() -> datetime:
@@ -93,89 +83,174 @@ def local_now() -> datetime:
     return datetime.now(KZ_TIME)
 
 
-def deadline_kind(deadline: date, today: date, days: Sequence[int]) -> str | None:
-    """The reminder due now: ``d-N`` from N days before the deadline, ``overdue`` after it.
-
-    Each ``d-N`` covers the days until the next, shorter one begins, so a reminder missed
-    while the bot was down goes out on the next run (once: the log remembers it).
-    """
-    left = (deadline - today).days
-    if left < 0:
-        return OVERDUE
-    milestone = min((n for n in days if n >= left), default=None)
-    return None if milestone is None else f"d-{milestone}"
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 async def _return_kind(store: Store, response: Response) -> tuple[str, str | None]:
-    """``returned-K`` for the K-th return of ``response``, and the reason.
-
-    Counted from the audit log, not taken from ``response.version``: the version grows
-    with every answer the organisation corrects, which would announce one return again
-    and again.
-    """
+    """``returned-K`` for the K-th return of ``response``, and the reason (from the audit
+    log: the version grows with every corrected answer and would announce one return
+    again and again)."""
     returns = await store.list_audit_events(
         entity_type="response", entity_id=response.id, action="response.returned"
     )
     return f"returned-{max(len(returns), 1)}", response.return_reason
 
 
+def _route(
+    contact: Contact, channels: Collection[str], blocked: set[str]
+) -> tuple[str | None, int | str | None, str | None]:
+    """(channel, address, why not) for one contact: Telegram first, then e-mail."""
+    tg = contact.telegram_user_id
+    if tg is not None and "telegram" not in blocked and "telegram" in channels:
+        return "telegram", tg, None
+    if contact.email and "email" not in blocked and "email" in channels:
+        return "email", contact.email, None
+    if contact.telegram_user_id is not None and "telegram" in blocked:
+        why = "undeliverable on Telegram (blocked the bot)"
+        return None, None, why + ("; e-mail undeliverable too" if "email" in blocked else "")
+    if contact.email and "email" not in channels:
+        return None, None, "e-mail not configured (SMTP_HOST)"
+    if contact.email:
+        return None, None, "e-mail undeliverable"
+    return None, None, "web only, no e-mail address"
+
+
 class Reminders:
     """Plans and sends the reminders of every open campaign (see the module docstring)."""
 
-    def __init__(self, store: Store, questionnaire: Questionnaire) -> None:
+    def __init__(
+        self,
+        store: Store,
+        questionnaire: Questionnaire,
+        *,
+        web_url: str | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
         self._store = store
         self._q = questionnaire
+        self._web_url = web_url.rstrip("/") + "/chat" if web_url else None
+        self.clock = clock
+        self.sleep = sleep
 
-    async def plan_due(
-        self, *, today: date, days: Sequence[int], campaign_id: int | None = None
-    ) -> list[Delivery]:
-        """Every reminder due today and not yet sent (``due``, or ``skipped``: no Telegram).
+    async def policy(self, campaign_id: int, days: Sequence[int] | None = None) -> Policy:
+        """The campaign's reminder policy (``days``: offsets of a campaign without its own)."""
+        row = await self._store.get_reminder_policy(campaign_id)
+        return Policy.of(row, offsets=None if row is not None else days)
 
-        Reads only: nothing is claimed, sent or recorded (``python -m admin remind --dry-run``).
-        """
-        store = self._store
-        writer = ReminderWriter(Progress(store, self._q))
-        planned: list[Delivery] = []
-        campaigns = await store.list_campaigns(status="open")
+    async def quiet_campaigns(
+        self, *, now: datetime | None = None, campaign_id: int | None = None
+    ) -> list[tuple[Campaign, Policy]]:
+        """Open campaigns outside their sending hours at ``now``, with their policies."""
+        now = now or self.clock()
+        quiet = []
+        for campaign in await self._campaigns(campaign_id):
+            policy = await self.policy(campaign.id)
+            if not policy.in_hours(now):
+                quiet.append((campaign, policy))
+        return quiet
+
+    async def _campaigns(self, campaign_id: int | None) -> list[Campaign]:
+        campaigns = await self._store.list_campaigns(status="open")
         if campaign_id is not None:
             campaigns = [c for c in campaigns if c.id == campaign_id]
-        for campaign in sorted(campaigns, key=lambda c: c.id):
-            for contact, kind, reason in await self._wanted(
-                campaign.id, campaign.deadline, today, days
-            ):
-                lang, text = await writer.text(campaign, contact, kind, today, reason)
-                telegram = contact.telegram_user_id
-                planned.append(
-                    Delivery(
-                        campaign_id=campaign.id,
-                        organisation_id=contact.organisation_id,
-                        contact_id=contact.id,
-                        kind=kind,
-                        status="due" if telegram is not None else "skipped",
-                        language=lang,
-                        text=text,
-                        telegram_user_id=telegram,
-                        error=None if telegram is not None else "no Telegram account",
-                    )
-                )
+        return sorted(campaigns, key=lambda c: c.id)
+
+    async def plan_due(
+        self,
+        *,
+        now: datetime | None = None,
+        today: date | None = None,
+        days: Sequence[int] | None = None,
+        campaign_id: int | None = None,
+        channels: Collection[str] = CHANNELS,
+        respect_hours: bool = False,
+    ) -> list[Delivery]:
+        """Every reminder due at ``now`` and not yet sent; reads only (``--dry-run``).
+
+        ``today`` overrides the campaign's local date, ``days`` the default offsets;
+        ``channels``: those that can send now; ``respect_hours``: leave out campaigns
+        outside their sending hours.
+        """
+        now = now or self.clock()
+        writer = ReminderWriter(Progress(self._store, self._q))
+        planned: list[Delivery] = []
+        for campaign in await self._campaigns(campaign_id):
+            policy = await self.policy(campaign.id, days)
+            if respect_hours and not policy.in_hours(now):
+                continue
+            day = today or policy.local(now).date()
+            planned.extend(await self._plan(campaign, policy, day, now, channels, writer))
         return planned
 
+    async def _plan(
+        self,
+        campaign: Campaign,
+        policy: Policy,
+        today: date,
+        now: datetime,
+        channels: Collection[str],
+        writer: ReminderWriter,
+    ) -> list[Delivery]:
+        wanted = await self._wanted(campaign, policy, today)
+        if wanted:
+            await writer.preload(campaign.id)
+        blocked = await self._store.undeliverable_channels([c.id for c, _, _ in wanted])
+        last = await self._last_sent(campaign.id)
+        out = []
+        for contact, kind, reason in wanted:
+            channel, address, why = _route(contact, channels, blocked.get(contact.id, set()))
+            link = self._web_url if channel == "email" else None
+            written = await writer.write(campaign, contact, kind, today, reason, link)
+            status, error = ("due", None) if channel else ("skipped", why)
+            seen = last.get(contact.id)
+            if channel and is_deadline_kind(kind) and seen and now - seen < policy.min_gap:
+                status, error = "deferred", f"last reminder at {seen:%Y-%m-%d %H:%M} UTC"
+            out.append(
+                Delivery(
+                    campaign.id,
+                    contact.organisation_id,
+                    contact.id,
+                    kind,
+                    campaign.deadline,
+                    status,
+                    written.language,
+                    written.text,
+                    channel,
+                    address,
+                    written.subject,
+                    written.button,
+                    link,
+                    error,
+                )  # fmt: skip
+            )
+        return out
+
+    async def _last_sent(self, campaign_id: int) -> dict[int, datetime]:
+        """When each contact was last sent a deadline reminder of this campaign."""
+        last: dict[int, datetime] = {}
+        for d in await self._store.list_reminder_deliveries(campaign_id):
+            if d.status == DeliveryStatus.SENT and is_deadline_kind(d.kind):
+                last[d.contact_id] = max(d.at, last.get(d.contact_id, d.at))
+        return last
+
     async def _wanted(
-        self, campaign_id: int, deadline: date, today: date, days: Sequence[int]
+        self, campaign: Campaign, policy: Policy, today: date
     ) -> list[tuple[Contact, str, str | None]]:
-        """(contact, kind, reason) of every reminder of one campaign due today."""
+        """(contact, kind, reason) of every reminder of one campaign due ``today``."""
         store = self._store
         wanted: list[tuple[Contact, str, str | None]] = []
-        kind = deadline_kind(deadline, today, days)
+        kind = policy.due_kind(campaign.deadline, today)
         if kind is not None:
-            for contact in await store.contacts_due_reminder(campaign_id, kind):
+            for contact in await store.contacts_due_reminder(campaign.id, kind):
                 wanted.append((contact, kind, None))
-        returned = await store.list_responses(campaign_id, status=ResponseStatus.RETURNED)
+        returned = await store.list_responses(campaign.id, status=ResponseStatus.RETURNED)
         if not returned:
             return wanted
         sent = {
             (d.contact_id, d.kind)
-            for d in await store.list_reminder_deliveries(campaign_id)
+            for d in await store.list_reminder_deliveries(campaign.id)
             if d.status == DeliveryStatus.SENT
         }
         for response in returned:
@@ -187,85 +262,55 @@ class Reminders:
 
     async def send_due(
         self,
-        sender: Sender,
+        senders: Sender | Mapping[str, Sender],
         *,
-        today: date,
-        days: Sequence[int],
+        now: datetime | None = None,
+        today: date | None = None,
+        days: Sequence[int] | None = None,
         campaign_id: int | None = None,
+        respect_hours: bool = False,
+        concurrency: int = 8,
     ) -> list[Delivery]:
-        """Send every reminder due today (see the module docstring); returns what happened.
+        """Send every reminder due (see :meth:`plan_due`); returns what happened to each.
 
-        Each delivery is claimed before it is sent, so a reminder another run is sending (or
-        has sent) is left out; a failed send is recorded and retried by the next run.
+        ``senders``: by channel name (one sender alone is Telegram's).
         """
-        done: list[Delivery] = []
-        for planned in await self.plan_due(today=today, days=days, campaign_id=campaign_id):
-            if planned.telegram_user_id is None:
-                log.info(
-                    "reminder %s of campaign %s not sent to contact %s: web only (no Telegram)",
-                    planned.kind,
-                    planned.campaign_id,
-                    planned.contact_id,
-                )
-                done.append(planned)
-                continue
-            result = await self._deliver(sender, planned, planned.telegram_user_id)
-            if result is not None:
-                done.append(result)
-        sent = sum(1 for d in done if d.status == "sent")
+        from dialogs.application.reminder_sending import deliver_all
+
+        by_channel = dict(senders) if isinstance(senders, Mapping) else {"telegram": senders}
+        planned = await self.plan_due(
+            now=now, today=today, days=days, campaign_id=campaign_id,
+            channels=by_channel, respect_hours=respect_hours,
+        )  # fmt: skip
+        done = await deliver_all(self, by_channel, planned, concurrency=concurrency)
         if done:
-            log.info("reminders: %s sent, %s failed or skipped", sent, len(done) - sent)
+            counts = {s: sum(1 for d in done if d.status == s) for s in {d.status for d in done}}
+            log.info("reminders: %s", ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
         return done
 
-    async def _deliver(self, sender: Sender, planned: Delivery, chat: int) -> Delivery | None:
-        """Claim, send, record one reminder; ``None`` if another run has it already."""
-        store = self._store
-        key = (planned.campaign_id, planned.contact_id, planned.kind)
-        if not await store.claim_reminder(*key, channel=CHANNEL):
-            return None  # sent already, or being sent by another run
-        try:
-            await sender.send(chat, planned.text)
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
-            log.warning(
-                "reminder %s of campaign %s to contact %s failed (retried next run): %s",
-                planned.kind,
-                planned.campaign_id,
-                planned.contact_id,
-                error,
-            )
-            await store.finish_reminder(*key, status="failed", error=error)
-            return replace(planned, status="failed", error=error)
-        await store.finish_reminder(*key, status="sent")
-        return replace(planned, status="sent")
+    @property
+    def store(self) -> Store:
+        """The store (for :mod:`dialogs.application.reminder_sending`)."""
+        return self._store
 
     async def run_forever(
         self,
-        sender: Sender,
+        senders: Sender | Mapping[str, Sender],
         *,
-        days: Sequence[int],
+        days: Sequence[int] | None = None,
         interval_minutes: float,
         now: Callable[[], datetime] | None = None,
-        hours: tuple[int, int] | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
-        """Run :meth:`send_due` now and every ``interval_minutes`` (at least 1) until cancelled.
-
-        Only between ``hours`` (default :data:`SEND_HOURS`; Kazakhstan time from ``now``,
-        default :func:`local_now`; start inclusive, end exclusive): nobody gets a reminder
-        at night.  An exception is logged and the loop goes on.
-        """
-        clock = now or (lambda: local_now())
-        start_hour, end_hour = hours or SEND_HOURS
+        """Run :meth:`send_due` now and every ``interval_minutes`` (at least 1) until
+        cancelled, each campaign within its sending hours only (nobody is reminded at
+        night).  An exception is logged and the loop goes on."""
+        clock = now or self.clock
         pause = sleep or asyncio.sleep
         interval = max(float(interval_minutes), 1.0) * 60
         while True:
             try:
-                current = clock()
-                if start_hour <= current.hour < end_hour:
-                    await self.send_due(sender, today=current.date(), days=days)
-                else:
-                    log.debug("reminders: outside sending hours %s-%s", start_hour, end_hour)
+                await self.send_due(senders, now=clock(), days=days, respect_hours=True)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -17,7 +17,7 @@ from contextlib import AbstractAsyncContextManager
 from importlib.metadata import entry_points
 from typing import cast
 
-from dialogs.application.reminders import Sender
+from dialogs.application.outgoing import Sender
 from dialogs.application.settings import Settings
 
 GROUP = "saualnama.senders"

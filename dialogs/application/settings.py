@@ -47,6 +47,19 @@ class Settings(BaseSettings):
     reminder_interval_minutes: int = Field(
         60, description="How often the bot checks for reminders to send"
     )
+    redis_url: str | None = Field(
+        None, description="Redis shared by every process (one Telegram send budget per bot)"
+    )
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail reminders; empty: none")
+    smtp_port: int = Field(587, description="SMTP port (587 with STARTTLS, 465 with TLS)")
+    smtp_username: str | None = Field(None, description="SMTP user name, if the server asks")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_from: str = Field(
+        "saualnama@localhost", description="The From address of e-mail reminders"
+    )
+    smtp_security: str = Field(
+        "starttls", pattern="^(starttls|tls|none)$", description="starttls, tls or none"
+    )
     log_level: str = Field("INFO", description="Logging level")
     export_suppression: bool = Field(
         False, description="Suppress small cells in every export (the expert role always does)"

@@ -11,7 +11,7 @@ closed, whatever happens to the master list, the contacts and the later campaign
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from admin.cli import main
 from admin.export.data import load
@@ -19,6 +19,9 @@ from admin.ops import campaigns, contacts, invitations, members, organisations
 from admin.ops.links import link_maker
 from admin.ops.org_files import read_master_file
 from admin.ops.progress import CampaignProgress, campaign_progress, close_with_check
+from dialogs.application.outgoing import Outgoing
+from dialogs.application.reminders import Reminders
+from dialogs.questionnaire import default
 from storage.repository import Store
 from tests.storage import conftest as backends
 
@@ -179,3 +182,23 @@ async def test_three_years_each_closed_campaign_stays_as_it_closed(store: Store)
     assert await frozen(store, y2025) == closed_2025
     listed_2024 = await contacts.list_contacts(store, campaign_id=y2024, include_inactive=True)
     assert {x.id: x.state for x in listed_2024} == {aigerim.id: "released", bolat.id: "active"}
+
+    # reminders: the open year's members only; the closed years' logs stay empty
+    class Recorder:
+        def __init__(self) -> None:
+            self.sent: list[Outgoing] = []
+
+        async def send(self, message: Outgoing) -> None:
+            self.sent.append(message)
+
+    recorder = Recorder()
+    deadline = (await store.get_campaign(y2026)).deadline
+    noon = datetime.combine(deadline - timedelta(days=1), time(7), tzinfo=UTC)
+    done = await Reminders(store, default(), clock=lambda: noon).send_due(recorder, now=noon)
+    assert [(x.campaign_id, x.contact_id, x.kind, x.status) for x in done] == [
+        (y2026, moved.id, "d-1", "sent")
+    ]
+    assert [m.address for m in recorder.sent] == [1]
+    assert "«Г»" in recorder.sent[0].text  # D's questionnaire, in the year it belongs to
+    assert await store.list_reminder_deliveries(y2024) == []
+    assert await store.list_reminder_deliveries(y2025) == []

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
@@ -35,6 +36,22 @@ D7 = date(2026, 2, 22)
 DAYS = (7, 3, 1)
 
 ALICE, BEK, EVE, DANA = 501, 502, 503, 504
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    """A moment of ``day`` in Almaty (noon by default: within the sending hours)."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ALMATY)
+
+
+class Clock:
+    """A frozen clock the tests move by hand (``clock.now = …``)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @dataclass
@@ -47,6 +64,7 @@ class World:
     tg: FakeTelegram
     bot: Bot
     sender: TelegramSender
+    clock: Clock
     alice: Contact
     carol: Contact
     bek: Contact
@@ -107,9 +125,11 @@ async def world(demo_db: DemoDatabase) -> AsyncIterator[World]:
 
     async with FakeTelegram() as tg:
         bot = create_bot(Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=tg.url))
+        clock = Clock(at(D7))
+        planner = Reminders(store, default(), web_url="https://saualnama.example.kz", clock=clock)
         try:
             yield World(
-                url, store, Reminders(store, default()), campaign, orgs, tg, bot, TelegramSender(bot),
+                url, store, planner, campaign, orgs, tg, bot, TelegramSender(bot), clock,
                 alice, carol, bek, eve, dana,
             )  # fmt: skip
         finally:

@@ -22,6 +22,9 @@ from tests.telegram.fake_api import TOKEN
 ROOT = Path(__file__).parents[2]
 SETTINGS = ("DATABASE_URL", "BOT_TOKEN", "TELEGRAM_API_URL", "REMINDER_DAYS")
 
+NOON = f"{D7.isoformat()}T12:00:00+05:00"
+SENT_3 = "3 sent, 0 failed (retried by the next run), 0 undeliverable, 0 deferred, 1 skipped"
+
 Remind = Callable[..., Awaitable[tuple[int, str, str]]]
 
 
@@ -70,40 +73,45 @@ def listed(world: World, contact: Contact, who: str, kind: str, status: str) -> 
 async def test_dry_run_lists_the_right_contacts_and_records_nothing(
     world: World, remind: Remind
 ) -> None:
-    code, out, err = await remind("--dry-run", "--today", D7.isoformat())
+    code, out, err = await remind("--dry-run", "--at", NOON)
     assert code == 0, err
-    assert out.splitlines() == [  # Dana is not reminded: the health ministry submitted
-        listed(world, world.alice, f"telegram {ALICE}", "d-7", "would send"),
-        listed(world, world.carol, "web carol", "d-7", "skipped: web only, no Telegram"),
-        listed(world, world.bek, f"telegram {BEK}", "d-7", "would send"),
-        listed(world, world.eve, f"telegram {EVE}", "d-7", "would send"),
-        "2026-02-22: 3 would be sent, 1 skipped (web only)",
+    heads = [line for line in out.splitlines() if not line.startswith("    ")]
+    assert heads == [  # Dana is not reminded: the health ministry submitted
+        listed(world, world.alice, f"telegram {ALICE}", "d-7", "would send by Telegram"),
+        listed(world, world.carol, "web carol", "d-7", "skipped: web only, no e-mail address"),
+        listed(world, world.bek, f"telegram {BEK}", "d-7", "would send by Telegram"),
+        listed(world, world.eve, f"telegram {EVE}", "d-7", "would send by Telegram"),
+        "3 would be sent, 0 deferred, 1 skipped",
+    ]
+    # each text is shown, with its button
+    mvd = world.orgs["mvd_unit"].organisation.name_ru
+    lines = out.splitlines()
+    assert lines[1:5] == [
+        f"    | Здравствуйте! Напоминаем: анкету организации «{mvd}» по противодействию "
+        "торговле людьми нужно отправить до 01.03.2026 (осталось дней: 7).",
+        f"    | Заполнено: 2 из {world.total('mvd_unit')}.",
+        "    | Чтобы продолжить, отправьте /start в этом чате.",
+        "    [Продолжить анкету]",
     ]
     # nothing sent, nothing recorded
     assert world.tg.calls == []
     assert await world.store.list_reminder_deliveries(world.campaign.id) == []
 
-    assert await remind("--dry-run", "--today", "2026-02-20") == (
+    assert await remind("--dry-run", "--at", "2026-02-20T12:00:00+05:00") == (
         0,
-        "2026-02-20: nothing due\n",
+        "nothing due\n",
         "",
     )
     for more in (("--campaign", "999"), ("--days", "3,1")):
-        assert await remind("--dry-run", "--today", D7.isoformat(), *more) == (
-            0,
-            "2026-02-22: nothing due\n",
-            "",
-        )
+        assert await remind("--dry-run", "--at", NOON, *more) == (0, "nothing due\n", "")
 
 
 async def test_without_dry_run_it_sends_through_telegram(world: World, remind: Remind) -> None:
     env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": world.tg.url}
-    args = ("--today", D7.isoformat(), "--campaign", str(world.campaign.id))
+    args = ("--at", NOON, "--campaign", str(world.campaign.id))
     code, out, err = await remind(*args, **env)
     assert code == 0, err
-    assert out.splitlines()[-1] == (
-        "2026-02-22: 3 sent, 0 failed (retried by the next run), 1 skipped (web only)"
-    )
+    assert out.splitlines()[-1] == SENT_3
     for chat in (ALICE, BEK, EVE):
         assert len(world.tg.texts(chat_id=chat)) == 1
     assert world.tg.texts(chat_id=DANA) == []
@@ -113,28 +121,79 @@ async def test_without_dry_run_it_sends_through_telegram(world: World, remind: R
     code, out, _ = await remind(*args, **env)
     assert code == 0
     assert out.splitlines() == [
-        listed(world, world.carol, "web carol", "d-7", "skipped: web only, no Telegram"),
-        "2026-02-22: 0 sent, 0 failed (retried by the next run), 1 skipped (web only)",
+        listed(world, world.carol, "web carol", "d-7", "skipped: web only, no e-mail address"),
+        "0 sent, 0 failed (retried by the next run), 0 undeliverable, 0 deferred, 1 skipped",
     ]
     assert len(world.tg.sent()) == 3
 
 
-async def test_a_failed_send_exits_1(world: World, remind: Remind) -> None:
+async def test_a_blocked_contact_is_listed_once_and_exits_0(world: World, remind: Remind) -> None:
     world.forbid_next_send(403)
     env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": world.tg.url}
-    code, out, _ = await remind("--today", D7.isoformat(), **env)
-    assert code == 1
-    (alice,) = lines_of(out, world.alice.id)
-    assert alice == listed(world, world.alice, f"telegram {ALICE}", "d-7", "FAILED") + (
-        " (TelegramForbiddenError: Telegram server says - Forbidden: bot was blocked by the user)"
+    code, out, err = await remind("--at", NOON, **env)
+    assert code == 0, err
+    alice = [line for line in lines_of(out, world.alice.id)]
+    assert len(alice) == 1
+    assert alice[0].startswith(
+        listed(
+            world,
+            world.alice,
+            f"telegram {ALICE}",
+            "d-7",
+            "UNDELIVERABLE (recorded; not tried again) by Telegram",
+        )
     )
+    assert out.splitlines()[-1] == (
+        "2 sent, 0 failed (retried by the next run), 1 undeliverable, 0 deferred, 1 skipped"
+    )
+    code, out, _ = await remind("--at", NOON, **env)
+    assert code == 0
+    assert lines_of(out, world.alice.id) == [
+        listed(
+            world,
+            world.alice,
+            f"telegram {ALICE}",
+            "d-7",
+            "skipped: undeliverable on Telegram (blocked the bot)",
+        )
+    ]
+    assert len(world.tg.texts(chat_id=ALICE)) == 0
+    assert len(world.tg.calls_of("sendMessage")) == 3, "Alice was tried once"
+
+
+async def test_a_failed_send_exits_1(world: World, remind: Remind) -> None:
+    world.forbid_next_send(500, "Internal Server Error")
+    env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": world.tg.url}
+    code, out, _ = await remind("--at", NOON, **env)
+    assert code == 1
+    assert sum("FAILED by Telegram (TelegramServerError" in line for line in out.splitlines()) == 1
+
+
+async def test_outside_the_sending_hours_nothing_is_sent_unless_now(
+    world: World, remind: Remind
+) -> None:
+    env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": world.tg.url}
+    night = "2026-02-22T22:30:00+05:00"
+    code, out, err = await remind("--at", night, **env)
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"campaign {world.campaign.id}: outside sending hours 09:00-20:00 Asia/Almaty "
+        "(now 22:30 there): nothing sent before 2026-02-23 09:00; --now sends anyway",
+        "nothing due",
+    ]
+    assert world.tg.calls_of("sendMessage") == []
+    code, out, err = await remind("--at", night, "--now", **env)
+    assert code == 0, err
+    assert out.splitlines()[-1] == SENT_3
+    assert len(world.tg.calls_of("sendMessage")) == 3
 
 
 async def test_sending_needs_a_token_and_days_must_be_numbers(world: World, remind: Remind) -> None:
-    assert await remind("--today", D7.isoformat()) == (
+    assert await remind("--at", NOON) == (
         2,
         "",
-        "error: BOT_TOKEN is not set: reminders go out through Telegram\n",
+        "error: BOT_TOKEN is not set: reminders go out through Telegram "
+        "(and e-mail with SMTP_HOST)\n",
     )
     assert await remind("--dry-run", "--days", "7,soon") == (
         2,
@@ -151,14 +210,11 @@ async def test_python_m_admin_remind_sends_through_the_registered_telegram_sende
     environ = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     environ.update(PYTHONPATH=str(ROOT), BOT_TOKEN=TOKEN, TELEGRAM_API_URL=world.tg.url)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "admin", "remind", "--url", world.url, "--today", D7.isoformat(),
+        sys.executable, "-m", "admin", "remind", "--url", world.url, "--at", NOON,
         cwd=tmp_path, env=environ,  # cwd: no .env of the working copy
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()
-    assert (
-        out.decode().splitlines()[-1]
-        == f"{D7.isoformat()}: 3 sent, 0 failed (retried by the next run), 1 skipped (web only)"
-    )
+    assert out.decode().splitlines()[-1] == SENT_3
     assert sorted(c.params["chat_id"] for c in world.tg.sent()) == sorted([ALICE, BEK, EVE])

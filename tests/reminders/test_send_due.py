@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from datetime import date, timedelta
 
 import pytest
 
-from bot.reminders import TelegramSender
+from bot.reminders import CONTINUE_DATA, TelegramSender
 from dialogs import i18n
 from dialogs.application import reminders
+from dialogs.application.outgoing import Outgoing
 from dialogs.application.reminder_texts import TEXT_CONTINUE, TEXT_DAYS_LEFT, TEXT_PROGRESS
-from dialogs.application.reminders import Delivery, Reminders, deadline_kind, parse_days
+from dialogs.application.reminders import Delivery, Reminders
 from dialogs.questionnaire import default
 from storage.repository import Store
-from tests.reminders.conftest import ALICE, BEK, D7, DANA, DAYS, DEADLINE, EVE, World
+from tests.reminders.conftest import ALICE, BEK, D7, DANA, DAYS, DEADLINE, EVE, World, at
 
 
 async def run(world: World, today: date, days=DAYS, **kw) -> list[Delivery]:
-    return await world.reminders.send_due(world.sender, today=today, days=days, **kw)
+    """One run at noon of ``today`` in Almaty (the frozen clock moves there)."""
+    world.clock.now = at(today)
+    return await world.reminders.send_due(world.sender, now=world.clock(), days=days, **kw)
 
 
 def by_contact(deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:
@@ -79,7 +81,13 @@ async def test_d7_reaches_unsubmitted_contacts_once_with_deadline_and_progress(
             (world.eve.id, "d-7", "sent"),
         ]
     )
-    assert any("web only" in r.getMessage() for r in caplog.records)
+    (carol,) = [d for d in result if d.contact_id == world.carol.id]
+    assert carol.error == "web only, no e-mail address"
+    # every reminder carries the button that continues the questionnaire
+    (call,) = world.tg.sent(chat_id=ALICE)
+    assert call.params["reply_markup"] == {
+        "inline_keyboard": [[{"text": "Продолжить анкету", "callback_data": CONTINUE_DATA}]]
+    }
 
 
 async def test_each_contact_gets_the_text_of_its_own_language(
@@ -117,9 +125,9 @@ class SlowSender:
     def __init__(self, inner: TelegramSender) -> None:
         self.inner = inner
 
-    async def send(self, telegram_user_id: int, text: str) -> None:
+    async def send(self, message: Outgoing) -> None:
         await asyncio.sleep(0.05)
-        await self.inner.send(telegram_user_id, text)
+        await self.inner.send(message)
 
 
 async def test_two_concurrent_runs_send_once(world: World) -> None:
@@ -127,8 +135,8 @@ async def test_two_concurrent_runs_send_once(world: World) -> None:
     try:
         sender = SlowSender(world.sender)
         a, b = await asyncio.gather(
-            world.reminders.send_due(sender, today=D7, days=DAYS),
-            Reminders(other, default()).send_due(sender, today=D7, days=DAYS),
+            world.reminders.send_due(sender, now=at(D7), days=DAYS),
+            Reminders(other, default(), clock=world.clock).send_due(sender, now=at(D7), days=DAYS),
         )
     finally:
         await other.close()
@@ -139,11 +147,21 @@ async def test_two_concurrent_runs_send_once(world: World) -> None:
     assert [status for *_, status in await recorded(world)] == ["sent"] * 3
 
 
-async def test_flood_control_is_waited_out_and_the_message_arrives(world: World) -> None:
-    world.tg.fail_next("sendMessage", times=1, retry_after=1)
-    started = time.monotonic()
-    result = await run(world, D7)
-    assert time.monotonic() - started >= 1.0
+async def test_flood_control_is_waited_out_with_the_claim_given_back(world: World) -> None:
+    world.tg.fail_next("sendMessage", times=1, retry_after=7)
+    claims_while_waiting: list[list[str]] = []
+
+    async def sleep(seconds: float) -> None:
+        rows = await world.store.list_reminder_deliveries(world.campaign.id)
+        claims_while_waiting.append([f"{d.contact_id}:{d.status}" for d in rows])
+        slept.append(seconds)
+
+    slept: list[float] = []
+    world.reminders.sleep = sleep
+    result = await run(world, D7, concurrency=1)
+    assert slept == [7.0]
+    # while waiting, Alice's delivery is no claim: anyone may take it
+    assert claims_while_waiting == [[f"{world.alice.id}:failed"]]
     assert [c.error["error_code"] for c in world.tg.calls_of("sendMessage") if c.error] == [429]
     for chat in (ALICE, BEK, EVE):
         assert len(world.tg.texts(chat_id=chat)) == 1
@@ -153,51 +171,73 @@ async def test_flood_control_is_waited_out_and_the_message_arrives(world: World)
 @pytest.mark.parametrize(
     ("code", "words"), [(403, "bot was blocked by the user"), (400, "chat not found")]
 )
-async def test_a_failed_send_is_recorded_and_retried_next_run(
+async def test_a_blocked_contact_is_recorded_once_and_not_tried_again(
     world: World, code: int, words: str
 ) -> None:
     world.forbid_next_send(code)  # Alice's (the first contact's) message fails
-    first = await run(world, D7)
-    assert by_contact(first)[world.alice.id] == ("d-7", "failed")
+    first = await run(world, D7, concurrency=1)
+    assert by_contact(first)[world.alice.id] == ("d-7", "undeliverable")
     assert world.tg.texts(chat_id=ALICE) == []
-    (failed,) = [
-        d
-        for d in await world.store.list_reminder_deliveries(world.campaign.id)
-        if d.status == "failed"
-    ]
-    assert failed.contact_id == world.alice.id and words in (failed.error or "")
+    (mark,) = await world.store.list_undeliverable(world.campaign.id)
+    assert (mark.contact_id, mark.channel, mark.campaign_id) == (
+        world.alice.id, "telegram", world.campaign.id,
+    )  # fmt: skip
+    assert words in mark.reason
     assert len(world.tg.texts(chat_id=BEK)) == len(world.tg.texts(chat_id=EVE)) == 1
 
-    second = await run(world, D7)  # e.g. Alice unblocked the bot
+    calls = len(world.tg.calls_of("sendMessage"))
+    second = await run(world, D7)
     assert by_contact(second) == {
-        world.alice.id: ("d-7", "sent"),
+        world.alice.id: ("d-7", "skipped"),
         world.carol.id: ("d-7", "skipped"),
     }
-    assert len(world.tg.texts(chat_id=ALICE)) == 1
-    assert len(world.tg.texts(chat_id=BEK)) == len(world.tg.texts(chat_id=EVE)) == 1
+    assert len(world.tg.calls_of("sendMessage")) == calls, "Alice is not tried again"
+    (alice,) = [d for d in second if d.contact_id == world.alice.id]
+    assert alice.error == "undeliverable on Telegram (blocked the bot)"
+    assert len(await world.store.list_undeliverable()) == 1, "recorded once"
+
+    # the coordinator learns she unblocked the bot: she is tried again
+    assert await world.store.clear_undeliverable(world.alice.id) == 1
+    assert by_contact(await run(world, D7))[world.alice.id] == ("d-7", "sent")
+
+
+async def test_a_server_error_is_recorded_and_retried_next_run(world: World) -> None:
+    world.forbid_next_send(500, "Internal Server Error")
+    first = await run(world, D7, concurrency=1)
+    assert by_contact(first)[world.alice.id] == ("d-7", "failed")
+    assert await world.store.list_undeliverable() == []
+    second = await run(world, D7)
+    assert by_contact(second)[world.alice.id] == ("d-7", "sent")
     assert [status for *_, status in await recorded(world)] == ["sent"] * 3
 
 
-async def test_overdue_once_after_the_deadline(world: World) -> None:
-    # The deadline day itself still belongs to D-1: a missed D-1 goes out then.
-    assert {d.kind for d in await run(world, DEADLINE)} == {"d-1"}
+async def test_on_the_day_then_overdue_every_week_up_to_the_cap(world: World) -> None:
+    assert {d.kind for d in await run(world, DEADLINE)} == {"d-0"}
+    mvd = world.orgs["mvd_unit"].organisation.name_ru
+    assert world.tg.texts(chat_id=ALICE)[-1].startswith(
+        f"Здравствуйте! Сегодня, 01.03.2026, последний день отправки анкеты организации «{mvd}»"
+    )
     first = await run(world, DEADLINE + timedelta(days=1))
     assert {d.contact_id for d in first if d.status == "sent"} == {
         world.alice.id,
         world.bek.id,
         world.eve.id,
     }
-    assert {d.kind for d in first} == {"overdue"}
-    mvd = world.orgs["mvd_unit"].organisation.name_ru
+    assert {d.kind for d in first} == {"overdue-1"}
     assert world.tg.texts(chat_id=ALICE)[-1] == (
         f"Здравствуйте! Срок отправки анкеты организации «{mvd}» по противодействию торговле "
         "людьми истёк 01.03.2026, а анкета ещё не отправлена. Пожалуйста, завершите её как "
         f"можно скорее.\nЗаполнено: 2 из {world.total('mvd_unit')}.\n"
         "Чтобы продолжить, отправьте /start в этом чате."
     )
-    assert [d.status for d in await run(world, DEADLINE + timedelta(days=1))] == ["skipped"]
-    assert [d.status for d in await run(world, DEADLINE + timedelta(days=9))] == ["skipped"]
-    assert len(world.tg.sent()) == 6, "three D-1 on the deadline day, three overdue, no more"
+    sent_on: dict[str, list[int]] = {}
+    for late in range(1, 40):
+        for d in await run(world, DEADLINE + timedelta(days=late)):
+            if d.status == "sent" and d.contact_id == world.alice.id:
+                sent_on.setdefault(d.kind, []).append(late)
+    # every 7 days, at most 3 (the defaults); overdue-1 went out on day 1 above
+    assert sent_on == {"overdue-2": [8], "overdue-3": [15]}
+    assert len(world.tg.texts(chat_id=ALICE)) == 4
     assert world.tg.texts(chat_id=DANA) == []
 
 
@@ -275,38 +315,25 @@ async def test_only_open_campaigns_and_the_one_asked_for(world: World) -> None:
     assert world.tg.calls_of("sendMessage") == []
 
 
-async def test_a_sender_crash_mid_run_leaves_a_claim_another_run_takes_over(
-    world: World, monkeypatch: pytest.MonkeyPatch
+async def test_a_sender_crash_mid_send_delays_that_reminder_one_minute_at_most(
+    world: World,
 ) -> None:
     class Dying:
-        async def send(self, telegram_user_id: int, text: str) -> None:
+        async def send(self, message: Outgoing) -> None:
             raise asyncio.CancelledError  # the process is stopped while sending
 
     with pytest.raises(asyncio.CancelledError):
-        await world.reminders.send_due(Dying(), today=D7, days=DAYS)
+        await world.reminders.send_due(Dying(), now=at(D7), days=DAYS, concurrency=1)
     assert [status for *_, status in await recorded(world)] == ["pending"]
-    # within the claim timeout nobody sends Alice's reminder twice
-    await run(world, D7)
+    # within the claim's minute nobody sends Alice's reminder twice
+    world.clock.now = at(D7, 12, 0) + timedelta(seconds=59)
+    await world.reminders.send_due(world.sender, now=world.clock(), days=DAYS)
     assert world.tg.texts(chat_id=ALICE) == []
     # after it, the next run takes the claim over
-    monkeypatch.setattr(Store, "REMINDER_CLAIM_TIMEOUT", timedelta(0))
-    await run(world, D7)
+    world.clock.now = at(D7, 12, 1) + timedelta(seconds=1)
+    await world.reminders.send_due(world.sender, now=world.clock(), days=DAYS)
     assert len(world.tg.texts(chat_id=ALICE)) == 1
 
 
-def test_deadline_kind_and_days() -> None:
-    assert deadline_kind(DEADLINE, D7, DAYS) == "d-7"
-    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=1), DAYS) == "d-1"
-    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=2), DAYS) == "d-3"
-    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=5), DAYS) == "d-7"
-    assert deadline_kind(DEADLINE, DEADLINE - timedelta(days=8), DAYS) is None
-    assert deadline_kind(DEADLINE, DEADLINE, DAYS) == "d-1"
-    assert deadline_kind(DEADLINE, DEADLINE, (0,)) == "d-0"
-    assert deadline_kind(DEADLINE, DEADLINE + timedelta(days=30), DAYS) == "overdue"
-    assert parse_days("7,3,1") == (7, 3, 1)
-    assert parse_days(" 14, 7 ,,1,7") == (14, 7, 1)
-    assert parse_days("") == ()
-    for bad in ("7,-1", "seven", "1.5"):
-        with pytest.raises(ValueError):
-            parse_days(bad)
+def test_kz_time() -> None:
     assert reminders.KZ_TIME.utcoffset(None) == timedelta(hours=5)

@@ -29,6 +29,8 @@ EXPECTED_TABLES = {
     "web_sessions",
     "panel_users",
     "panel_sessions",
+    "reminder_policies",
+    "undeliverable_contacts",
 }
 
 

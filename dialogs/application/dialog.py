@@ -203,7 +203,14 @@ class DialogService:
         state_version = row.version if row else 0
         for update_id in updates:
             if not await self.store.mark_processed(channel, update_id):
-                raise _HandledBefore
+                last = stored.get("last") or {}
+                if update_id not in (last.get("updates") or ()):
+                    raise _HandledBefore
+                # Our own commit whose acknowledgement the cut connection lost: answer as then.
+                progress = last.get("progress")
+                lang = State.from_json(stored.get("engine")).lang
+                replies = prompts.replies_of(last)
+                return Turned(replies, tuple(progress) if progress else None, lang)
         state = State.from_json(stored.get("engine"))
         if not stored.get("engine"):
             contact = await self.store.get_contact(contact_id)
@@ -232,7 +239,7 @@ class DialogService:
                 old = prompts.shown_code(stored, prompt)
                 refused = prompts.refusal(self.q, state.lang, old, outcome.state.code)
                 return await self._store_turn(
-                    contact_id, stored, state_version, inp, prompt, outcome, [refused]
+                    contact_id, stored, state_version, inp, prompt, outcome, [refused], updates
                 )
         outcome = step(state, ctx)
         conflict = await self._apply(outcome, contact_id, response.id, channel)
@@ -246,7 +253,7 @@ class DialogService:
             version = (await self.store.get_response(response.id)).version
             outcome = self.engine.settle(outcome, version)
         return await self._store_turn(
-            contact_id, stored, state_version, inp, prompt, outcome, before
+            contact_id, stored, state_version, inp, prompt, outcome, before, updates
         )
 
     async def _store_turn(
@@ -258,13 +265,14 @@ class DialogService:
         prompt: int | None,
         outcome: Outcome,
         before: list[Reply],
+        updates: Sequence[int] = (),
     ) -> Turned:
         """Store the new position (with the prompt now shown and this step's record)."""
         replies = [*before, *outcome.replies]
         stored["engine"] = outcome.state.to_json()
         prompts.remember_prompt(stored, outcome.state)
         if inp is not None:
-            prompts.record_last(stored, inp, prompt, replies, outcome.progress)
+            prompts.record_last(stored, inp, prompt, replies, outcome.progress, updates)
         await self.store.save_dialog_state(contact_id, stored, expected_version=state_version)
         return Turned(replies, outcome.progress, outcome.state.lang, outcome.state.nonce)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from dialogs import i18n
@@ -109,13 +110,15 @@ def record_last(
     prompt: int | None,
     replies: list[Reply],
     progress: tuple[int, int] | None,
+    updates: Sequence[int] = (),
 ) -> None:
-    """Keep what this step answered, for a resend of the same input."""
+    """Keep what this step answered, for a resend of the same input (or update)."""
     stored["last"] = {
         "prompt": prompt,
         "input": digest(inp),
         "replies": [_reply_json(r) for r in replies],
         "progress": list(progress) if progress else None,
+        "updates": list(updates),
     }
 
 

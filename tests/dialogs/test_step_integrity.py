@@ -92,8 +92,19 @@ async def test_a_step_killed_between_its_writes_leaves_nothing_and_the_resend_su
     twice = await service.converse(
         world.alice.id, Input.text("ОФ Сана"), channel="telegram", updates=[900]
     )
-    assert twice.handled_before and twice.replies == []
+    # The same update once more (a commit whose acknowledgement a cut connection lost):
+    # answered as it was, applied once.
+    assert twice.replies == again.replies and not twice.handled_before
     assert await _answer(store, world, LIST_CODE) == [{"name": "ОФ Сана"}]
+    assert await _history(store, world, LIST_CODE) == 1
+    older = await service.converse(
+        world.alice.id, Input.command("help"), channel="telegram", updates=[899]
+    )
+    assert older.replies and not older.handled_before
+    stale = await service.converse(
+        world.alice.id, Input.command("help"), channel="telegram", updates=[900]
+    )
+    assert stale.handled_before and stale.replies == [], "an older update: nothing to do"
 
 
 @pytest.mark.parametrize("channel", ["telegram", "web"])

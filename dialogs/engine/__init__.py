@@ -126,6 +126,9 @@ class Engine:
         t = self.turn(state, ctx)
         t.state.draft.pop("seen_version", None)
         t.state.shown_item = None
+        note = flow.last_answered(t)
+        if note:
+            t.say(note)
         flow.resume(t)
         return t.outcome()
 

@@ -173,7 +173,7 @@ class WebChat:
         if _PREVIEW_BOTS.search(request.headers.get("User-Agent", "")):
             return self._page(lang, "preview", 200)
         address = self._client(request)
-        if not self.limiter.allow(address):
+        if self.limiter.blocked(address):  # only failed tokens count (see ratelimit.fail)
             log.warning("sign-in rate limit hit by %s", address)
             retry = str(self.limiter.retry_after(address))
             return self._page(lang, "rate_limited", 429, **{"Retry-After": retry})
@@ -191,6 +191,7 @@ class WebChat:
                 device = secrets.token_urlsafe(32)
                 joined = await self._join(token, device, lang)
         except InvitationRefused as refused:
+            self.limiter.fail(address)
             situation, status = REFUSAL_PAGES[refused.reason]
             log.info("invitation refused for %s: %s", address, refused.reason.value)
             return self._page(lang, situation, status)
@@ -281,7 +282,7 @@ class WebChat:
         if not token:
             raise _json_error(404, page_text(lang, "not_found")[1], "no_bot")
         address = self._client(request)
-        if not self.limiter.allow(address):
+        if self.limiter.blocked(address):
             raise _json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
         body = await read_json(request)
         init_data = body.get("initData")
@@ -290,6 +291,7 @@ class WebChat:
         try:
             data = validate_init_data(init_data, token)
         except InvalidInitData as exc:
+            self.limiter.fail(address)
             log.info("Mini App initData refused from %s: %s", address, exc)
             raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
         person = await self.services.people.by_telegram(data["user_id"])

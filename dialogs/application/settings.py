@@ -61,7 +61,8 @@ class Settings(BaseSettings):
         """Unset, PUBLIC_URL is where this process listens, so ``WEB_PORT=8090`` alone
         prints links to port 8090 (it stays out of ``model_fields_set``: ``--port`` may
         still move it)."""
-        if "public_url" not in self.model_fields_set:
+        if "public_url" not in self.model_fields_set or not self.public_url.strip():
+            self.model_fields_set.discard("public_url")
             self.__dict__["public_url"] = local_url(self.web_host, self.web_port)
         return self
 

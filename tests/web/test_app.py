@@ -90,6 +90,8 @@ def test_public_url_follows_web_port_from_the_environment(monkeypatch):
     assert Settings(_env_file=None).public_url == "http://127.0.0.1:8090"
     monkeypatch.setenv("PUBLIC_URL", "https://saualnama.example.kz")
     assert Settings(_env_file=None).public_url == "https://saualnama.example.kz"
+    monkeypatch.setenv("PUBLIC_URL", "")  # as .env.example leaves it
+    assert Settings(_env_file=None).public_url == "http://127.0.0.1:8090"
     monkeypatch.delenv("PUBLIC_URL")
     # --port still moves an unset PUBLIC_URL that WEB_PORT had set
     assert effective_settings(Settings(_env_file=None), None, 9100).public_url == (

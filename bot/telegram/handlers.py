@@ -19,7 +19,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, ErrorEvent, MenuButtonWebApp, Message, User, WebAppInfo
 
 from bot.telegram import texts
-from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
+from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text, show_chosen
 from dialogs.application import errors
 from dialogs.application.factory import Application
 from dialogs.application.onboarding import InvitationRefused
@@ -206,13 +206,16 @@ async def command(
     await _dialog(bot, services, message.from_user, message.chat.id, inp)
 
 
-async def other_command(
-    message: Message, match: re.Match[str], bot: Bot, services: Application
-) -> None:
-    """Unknown commands go to the engine, which names the known ones."""
+async def other_command(message: Message, bot: Bot, services: Application) -> None:
+    """A command the bot does not have: one line naming the known ones.  The question
+    stays in the message above; resending it (or the whole review) only floods the chat."""
     assert message.from_user is not None
-    inp = Input.command(match.group(1).lower())
-    await _dialog(bot, services, message.from_user, message.chat.id, inp)
+    try:
+        person = await _contact(services, message.from_user)
+    except _Refused as refused:
+        await _say(bot, message.chat.id, message.from_user.language_code, refused.msgid)
+        return
+    await _say(bot, message.chat.id, person.language, texts.UNKNOWN_COMMAND)
 
 
 async def text(message: Message, bot: Bot, services: Application) -> None:
@@ -244,9 +247,25 @@ async def button(callback: CallbackQuery, bot: Bot, services: Application) -> No
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
     done = await _dialog(bot, services, user, chat_id, Input.button(callback.data or ""))
-    if done and message is not None:
-        # Old buttons disappear; after a failure they stay, so the person can press again.
-        await remove_keyboard(bot, chat_id, message.message_id)
+    if done and isinstance(message, Message):
+        # Old buttons disappear, and the question keeps the answer given by its button
+        # ("→ Да"), so the chat reads as a record of the answers; after a failure the
+        # buttons stay, so the person can press again.
+        chosen = pressed_label(message, callback.data or "")
+        if chosen is not None and message.text:
+            await show_chosen(bot, chat_id, message.message_id, message.text, chosen)
+        else:
+            await remove_keyboard(bot, chat_id, message.message_id)
+
+
+def pressed_label(message: Message, data: str) -> str | None:
+    """The label of the button of ``message`` that carries ``data``."""
+    markup = message.reply_markup
+    for row in markup.inline_keyboard if markup else []:
+        for b in row:
+            if b.callback_data == data:
+                return b.text
+    return None
 
 
 # --- failures ---------------------------------------------------------------------------------
@@ -290,7 +309,7 @@ def build_routers() -> list[Router]:
     onboarding.message.register(start, CommandStart())
     dialog.message.register(forwarded, F.forward_origin)
     dialog.message.register(command, Command(*DIALOG_COMMANDS, ignore_case=True))
-    dialog.message.register(other_command, F.text.regexp(COMMAND_NAME_RE).as_("match"))
+    dialog.message.register(other_command, F.text.regexp(COMMAND_NAME_RE))
     dialog.message.register(text, F.text)
     dialog.message.register(not_text)
     dialog.edited_message.register(edited)

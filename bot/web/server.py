@@ -133,9 +133,9 @@ class WebChat:
         return session
 
     @staticmethod
-    def _payload(turned: Turned) -> web.Response:
+    def _payload(turned: Turned, organisation: str | None = None) -> web.Response:
         done_total = turned.progress
-        body = {
+        body: dict[str, Any] = {
             "replies": [reply_json(r) for r in turned.replies],
             "progress": None
             if done_total is None
@@ -143,14 +143,26 @@ class WebChat:
             "lang": turned.lang,
             "ui": ui_labels(turned.lang),
         }
+        if organisation is not None:  # after a language switch: the name in that language
+            body["organisation"] = organisation
         return web.json_response(body, dumps=_dumps)
 
     async def _run(
-        self, request: web.Request, session: Session, work: Awaitable[Turned]
+        self,
+        request: web.Request,
+        session: Session,
+        work: Awaitable[Turned],
+        *,
+        with_organisation: bool = False,
     ) -> web.Response:
         """Run a dialog call for the session; a contact that lost access loses the session."""
         try:
-            return self._payload(await work)
+            turned = await work
+            name = None
+            if with_organisation:
+                people = self.services.people
+                name = await people.organisation_name(await people.get(session.contact_id))
+            return self._payload(turned, name)
         except (errors.AccessDenied, errors.NotFound):
             await self.sessions.drop_contact(session.contact_id)
             raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
@@ -273,7 +285,7 @@ class WebChat:
         if not isinstance(lang, str) or lang not in i18n.LANGUAGES:
             raise _json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
         work = switch_language(self.service, session.contact_id, lang, channel="web")
-        return await self._run(request, session, work)
+        return await self._run(request, session, work, with_organisation=True)
 
     async def tg_auth(self, request: web.Request) -> web.StreamResponse:
         """A session for the Telegram user of a Mini App, whose initData the bot token signs."""

@@ -45,10 +45,100 @@
     return node;
   }
 
+  var FOLD_CHARS = 360;   /* a paragraph longer than this is folded behind "more" */
+  var LINE_CHARS = 400;   /* a review line longer than this is folded on its own */
+
+  function foldable(text, className) {
+    /* A paragraph shown whole when short; else its start, and a button that shows the rest. */
+    var node = element("p", className);
+    if (text.length <= FOLD_CHARS) { node.textContent = text; return node; }
+    var cut = text.lastIndexOf(" ", FOLD_CHARS);
+    if (cut < FOLD_CHARS / 2) { cut = FOLD_CHARS; }
+    var head = element("span", "fold-head", text.slice(0, cut));
+    var rest = element("span", "fold-rest", text.slice(cut));
+    var ellipsis = element("span", "fold-ellipsis", "… ");
+    rest.hidden = true;
+    var toggle = element("button", "more", t("more"));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function () {
+      var open = rest.hidden;
+      rest.hidden = !open;
+      ellipsis.hidden = open;
+      toggle.textContent = open ? t("less") : t("more");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    node.appendChild(head);
+    node.appendChild(rest);
+    node.appendChild(ellipsis);
+    node.appendChild(toggle);
+    return node;
+  }
+
+  var ITEM_LINE = /^\s*\d+(\.\d+)+\.?\s/;   /* "1.3. Введение систем…": the item asked */
+  var SHORT_QUESTION = 520;  /* a question longer than this shows its short form first */
+
+  function paragraphs(node, text) {
+    var parts = text.split("\n\n");
+    parts.forEach(function (part, n) {
+      node.appendChild(element("p", "text para" + (n === parts.length - 1 ? " asked" : ""), part));
+    });
+  }
+
+  function fillQuestion(item, text) {
+    /* Short form: a short lead ("Сохранено."), the item's number and question, and what
+       is asked now (the last paragraph); the greeting and long notes behind "more". */
+    var parts = text.split("\n\n");
+    if (text.length <= SHORT_QUESTION || parts.length < 2) { paragraphs(item, text); return; }
+    var short = element("div", "short");
+    var full = element("div", "full");
+    var lead = parts[0].length <= 120 ? parts[0] : "";
+    if (lead) { short.appendChild(element("p", "text para", lead)); }
+    var items = [];
+    parts.slice(lead ? 1 : 0, -1).forEach(function (part) {
+      part.split("\n").forEach(function (line) { if (ITEM_LINE.test(line)) { items.push(line); } });
+    });
+    if (items.length) { short.appendChild(element("p", "text para item-line", items.join("\n"))); }
+    short.appendChild(element("p", "text para asked", parts[parts.length - 1]));
+    text.split("\n\n").forEach(function (part) { full.appendChild(element("p", "text para", part)); });
+    full.hidden = true;
+    var toggle = element("button", "more", t("more"));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function () {
+      var open = full.hidden;
+      full.hidden = !open;
+      short.hidden = open;
+      toggle.textContent = open ? t("less") : t("more");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    item.appendChild(short);
+    item.appendChild(full);
+    item.appendChild(toggle);
+  }
+
+  function fill(item, text, kind) {
+    /* A review folds each long answer on its own line; a long question shows its short
+       form; anything else long folds after its start. */
+    if (kind === "summary") {
+      text.split("\n\n").forEach(function (part) {
+        var block = element("div", "text para");
+        part.split("\n").forEach(function (line) {
+          block.appendChild(line.length > LINE_CHARS ? foldable(line, "line") : element("p", "line", line));
+        });
+        item.appendChild(block);
+      });
+    } else if (kind === "question") {
+      fillQuestion(item, text);
+    } else {
+      item.appendChild(foldable(text, "text"));
+    }
+  }
+
   function addMessage(who, text, kind) {
     var item = element("div", "msg " + who + (kind ? " kind-" + kind : ""));
     item.appendChild(element("span", "visually-hidden", (who === "me" ? t("you") : t("bot")) + ": "));
-    item.appendChild(element("p", "text", text));
+    if (who === "me") { item.appendChild(element("p", "text", text)); } else { fill(item, text, kind); }
     transcript.appendChild(item);
     return item;
   }
@@ -81,8 +171,11 @@
     }
   }
 
+  var lastProgress = null;
+
   function setProgress(p) {
     if (!p || !p.total) { return; }
+    lastProgress = p;
     progress.max = p.total;
     progress.value = p.done;
     var text = t("done").replace("{done}", p.done).replace("{total}", p.total);
@@ -116,13 +209,34 @@
     });
   }
 
+  function buttonCount(reply) {
+    return (reply.buttons || []).reduce(function (n, row) { return n + row.length; }, 0);
+  }
+
+  function expectsText(replies) {
+    /* A question with a few buttons takes typed text too (a number, a description, "yes"
+       with its description); a long list of buttons is a menu to choose from. */
+    var last = replies[replies.length - 1];
+    return !!last && last.kind === "question" && !last.form && buttonCount(last) <= 8;
+  }
+
   function render(data, focusChoice) {
-    var previous = transcript.querySelectorAll("button.choice");
+    var previous = transcript.querySelectorAll("button.choice, .sheet input, .sheet button");
     var firstItem = null;
     var firstChoice = null;
-    (data.replies || []).forEach(function (reply) {
+    var firstCell = null;
+    var replies = data.replies || [];
+    if (data.ui) { applyUi(data.lang, data.ui); }
+    if (data.organisation) { document.getElementById("org").textContent = data.organisation; }
+    replies.forEach(function (reply) {
       var item = addMessage("bot", reply.text, reply.kind);
       if (!firstItem) { firstItem = item; }
+      if (reply.form && window.SaualnamaSheet) {
+        var cell = window.SaualnamaSheet.build(item, reply.form, t, function (value, echo) {
+          send({ kind: "form", value: value }, echo, false);
+        });
+        if (!firstCell) { firstCell = cell; }
+      }
       if (reply.buttons && reply.buttons.length) {
         var first = addButtons(item, reply.buttons);
         if (!firstChoice) { firstChoice = first; }
@@ -130,9 +244,12 @@
     });
     previous.forEach(function (button) { button.disabled = true; });
     if (data.progress) { setProgress(data.progress); }
-    if (data.ui) { applyUi(data.lang, data.ui); }
     scrollToLatest(firstItem);
-    if (focusChoice && firstChoice) {
+    if (firstCell) {
+      firstCell.focus({ preventScroll: true });
+    } else if (expectsText(replies) && !ended) {
+      box.focus({ preventScroll: true });
+    } else if (focusChoice && firstChoice) {
       firstChoice.focus({ preventScroll: true });
     }
   }
@@ -211,8 +328,20 @@
   }
   box.addEventListener("input", grow);
 
+  function notReady() {
+    /* The header's "submit" before everything is answered: say so here and stay on the
+       question, instead of sending the person back to the first unanswered field. */
+    var p = lastProgress;
+    if (!p || p.done >= p.total) { return false; }
+    var item = addMessage("bot", t("not_ready").replace("{done}", p.done).replace("{total}", p.total), "info");
+    item.setAttribute("role", "status");
+    scrollToLatest(item);
+    return true;
+  }
+
   document.querySelectorAll("button[data-cmd]").forEach(function (button) {
     button.addEventListener("click", function () {
+      if (button.dataset.cmd === "submit" && notReady()) { return; }
       var label = button.getAttribute("aria-label") || button.textContent;
       send({ kind: "command", value: button.dataset.cmd }, label, true);
     });

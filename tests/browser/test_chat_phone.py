@@ -1,0 +1,172 @@
+"""The web chat on a phone (390×844) and a laptop (1280×800), in headless Chromium.
+
+What a person on a phone needs: the first question and its buttons on screen without
+scrolling, the cursor in the text box after "Да"/"Иә" (so the keyboard opens), the review
+showing long answers in full, the header's "submit" never moving the person, every label
+in the chosen language, and a page axe-core finds nothing wrong with in any state.
+Screenshots go to ``tests/artifacts/chat-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from dialogs import i18n
+from tests.browser.test_chat_browser import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,  # noqa: F401 - the module's skips apply here too
+    SHOWN,
+    browser,  # noqa: F401 - fixture
+    server,  # noqa: F401 - fixture
+    settled,
+    shown,
+)
+from tests.browser.test_panel_browser import axe_problems
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+async def open_chat(chromium: Any, base: str, token: str, size: dict[str, int], locale: str):
+    phone = size == PHONE
+    context = await chromium.new_context(
+        viewport=size, device_scale_factor=2 if phone else 1, is_mobile=phone,
+        has_touch=phone, locale=locale,
+    )  # fmt: skip
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    await page.goto(f"{base}/i/{token}")
+    await page.wait_for_selector(SHOWN)
+    return context, page, problems
+
+
+async def press(page: Any, label: str) -> None:
+    before = await shown(page)
+    button = page.locator(
+        "#transcript button.choice:enabled", has_text=re.compile(f"^{re.escape(label)}$")
+    )
+    await button.last.click()
+    await settled(page, before)
+
+
+async def send_text(page: Any, text: str) -> None:
+    before = await shown(page)
+    await page.fill("#message", text)
+    await page.press("#message", "Enter")
+    await settled(page, before)
+
+
+async def in_view(page: Any, inner: str) -> bool:
+    """Whether the ``inner`` elements of the last question lie wholly inside the viewport."""
+    return await page.evaluate(
+        """(inner) => {
+              const questions = document.querySelectorAll('#transcript .msg.bot.kind-question');
+              const els = [...questions[questions.length - 1].querySelectorAll(inner)];
+              return els.length > 0 && els.every(e => {
+                const r = e.getBoundingClientRect();
+                return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+              });
+           }""",
+        inner,
+    )
+
+
+async def check_axe(page: Any, state: str, found: dict[str, list[str]]) -> None:
+    found[state] = await axe_problems(page)
+    with (ARTIFACTS / "chat-axe.txt").open("a", encoding="utf-8") as log:
+        log.write(f"{state}: {len(found[state])} violation(s) {found[state]}\n")
+
+
+def asked(page: Any) -> Any:
+    """What the last question asks now (its last paragraph)."""
+    return page.locator("#transcript .msg.bot.kind-question .asked").last
+
+
+@pytest.mark.parametrize(("size", "lang"), [(PHONE, "ru"), (PHONE, "kk"), (LAPTOP, "ru")])
+async def test_first_question_yes_focus_submit_and_landmarks(server, browser, size, lang):  # noqa: F811
+    runtime, campaign, orgs, store = server
+    base = runtime.settings.public_url
+    name = f"{'phone' if size == PHONE else 'laptop'}-{lang}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    found: dict[str, list[str]] = {}
+    context, page, problems = await open_chat(
+        browser, base, orgs["ngo"].token, size, "kk-KZ" if lang == "kk" else "ru-RU"
+    )
+    await check_axe(page, f"{name} language question", found)
+    await press(page, {"ru": "✓ Русский", "kk": "✓ Қазақша"}[lang])
+
+    # The first question and all its buttons are on screen without scrolling.
+    assert await in_view(page, "button.choice")
+    assert await in_view(page, ".asked")
+    await page.screenshot(path=str(ARTIFACTS / f"chat-{name}-first-question.png"))
+    await check_axe(page, f"{name} first question", found)
+
+    # "Да"/"Иә": the text box has the focus (a phone opens its keyboard).
+    await press(page, i18n.gettext(lang, "Да"))
+    assert await page.evaluate("document.activeElement.id") == "message"
+    before = await shown(page)
+    await page.keyboard.type("Пробелы в нормативной базе")
+    await page.keyboard.press("Enter")
+    await settled(page, before)
+    assert await page.evaluate("document.activeElement.id") == "message"
+    await page.screenshot(path=str(ARTIFACTS / f"chat-{name}-after-yes.png"))
+    await check_axe(page, f"{name} after yes", found)
+
+    # The header's "submit" midway: a note, and the same question stays.
+    question = await asked(page).inner_text()
+    await page.click("nav.actions button[data-cmd='submit']")
+    note = page.locator("#transcript .msg[role='status']").last
+    await note.wait_for()
+    progress = await page.locator("#progress").get_attribute("value")
+    assert await note.locator(".text").inner_text() == i18n.gettext(
+        lang,
+        "Анкету можно отправить, когда на все вопросы дан ответ: сейчас заполнено {done} из "
+        "{total}. Продолжайте с текущего вопроса.",
+    ).format(done=progress, total=await page.locator("#progress").get_attribute("max"))
+    assert await asked(page).inner_text() == question
+    await check_axe(page, f"{name} submit too early", found)
+
+    # Sending a message and submitting the questionnaire are told apart.
+    send = await page.locator("#send").inner_text()
+    submit = await page.locator("nav.actions button[data-cmd='submit']").inner_text()
+    assert send == i18n.gettext(lang, "Ответить") and submit != send
+
+    # Landmarks: the log inside <main>, an <h1>, the text box inside the main landmark.
+    assert await page.locator("main #transcript[role='log']").count() == 1
+    assert await page.locator("main[role='log']").count() == 0
+    assert await page.locator("h1").count() == 1
+    assert await page.locator("main #message").count() == 1
+    assert found and all(v == [] for v in found.values()), found
+    assert problems == []
+    await context.close()
+
+
+async def test_language_switch_updates_every_label(server, browser):  # noqa: F811
+    runtime, campaign, orgs, store = server
+    context, page, problems = await open_chat(
+        browser, runtime.settings.public_url, orgs["ngo"].token, PHONE, "ru-RU"
+    )
+    await press(page, "✓ Русский")
+    before = await shown(page)
+    await page.click("button.lang[data-lang='kk']")
+    await settled(page, before)
+    kk = i18n.translator("kk")
+    assert await page.locator("#progress-text").inner_text() == kk(
+        "Заполнено {done} из {total}"
+    ).format(
+        done=await page.locator("#progress").get_attribute("value"),
+        total=await page.locator("#progress").get_attribute("max"),
+    )
+    assert await page.locator("#send").inner_text() == kk("Ответить")
+    assert await page.get_attribute("#message", "placeholder") == kk("Напишите ответ…")
+    assert await page.locator("h1").inner_text() == kk("Анкета по противодействию торговле людьми")
+    assert await page.locator("#org").inner_text() == "Демо: " + kk(
+        "Некоммерческая организация, работающая в сфере противодействия торговле людьми"
+    )
+    assert problems == []
+    await context.close()

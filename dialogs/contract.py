@@ -10,6 +10,34 @@ dialog's prompt counter, so a button from an old message (a double tap, a
 scroll-up) is recognised as stale and never applied to the current question.
 Button data is ASCII and at most 64 bytes, as Telegram requires.
 
+Structured input and what a step expects (issue 11)
+---------------------------------------------------
+
+* ``Input.table(data, values)`` (kind ``"form"``, the values in ``Input.form``) sends a
+  whole breakdown or list as ONE input.  ``data`` is ``Reply.expects.form`` of the
+  question on screen (``"<nonce>|form"``: checked like a button's data, so a form from an
+  old question is refused as stale).  ``values`` maps a category to the number as typed
+  (``{"male": "4", "female": "5"}``; a key is a category code, or for an open breakdown
+  any label the person typed, resolved as typed text is) or, for a list,
+  ``"<row>.<column code>"`` to the cell as typed (``{"1.state": "Узбекистан",
+  "1.results": "обмен опытом"}``, rows from 1).  Empty values are left out.  The form
+  *replaces* the field's value, goes through the same parsers and messages as typed
+  text, and then works as «Готово»: the rules are checked (a mismatch asks "fix or
+  confirm") or the walk goes on.
+* ``Reply.expects`` (on the question a person answers) says what the step expects, as
+  data: whether typed text answers it (``text``: a channel puts the cursor in the box),
+  the field's code and kind, a breakdown's categories with their current numbers and the
+  total they must reach (``total`` and what it totals, ``total_label``), whether other
+  categories may be typed (``open``), a list's columns and current rows, and the
+  ``form`` data to send a whole table back.
+* ``Reply.chosen`` (on the first reply of a step answering a button) names the prompt
+  answered (its nonce) and the button's full label, so Telegram can edit that question
+  to show "→ Да" / the option chosen.
+* ``Reply.review`` (on a block's review) holds every answer in full, one entry per
+  field, comment and confirmed mismatch (channels fold long ones); the text stays for
+  channels that show only text.
+* Button labels are never cut: a channel wraps them.
+
 The engine never changes what it is given: it works on copies of the
 ``State`` and ``Context`` and returns a new state in the ``Outcome``.  The
 one thing it cannot know, the response's version after the service has
@@ -18,6 +46,7 @@ applied the effects, it is told through ``Engine.settle``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -72,20 +101,90 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Category:
+    """One row of a breakdown's table: its code, its label (in the person's language) and
+    the number stored so far (None: not entered)."""
+
+    code: str
+    label: str
+    value: int | None = None
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """One column of a list's table: its code, label and kind (``text``, ``country`` …)."""
+
+    code: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Expects:
+    """What the question on screen expects (see the module docstring)."""
+
+    text: bool = False
+    field: str | None = None
+    kind: str | None = None
+    categories: tuple[Category, ...] = ()
+    open: bool = False
+    total: int | None = None
+    total_label: str | None = None
+    columns: tuple[ListColumn, ...] = ()
+    rows: tuple[tuple[tuple[str, str], ...], ...] = ()
+    form: str | None = None
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A button answered prompt ``nonce``: its full ``label`` (``"Да"``, ``"2. Международное…"``)."""
+
+    nonce: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One line of a review, in full: the item (``"1.4"``) and its question, the field's
+    label, the answer as text; ``kind`` tells answers from comments and mismatches (a
+    mismatch's ``answer`` is the broken rule in words, its ``note`` the explanation given);
+    ``edit`` is the button data that edits the item (None when read-only)."""
+
+    item: str
+    question: str
+    label: str
+    answer: str
+    kind: Literal["answer", "comment", "mismatch"] = "answer"
+    note: str | None = None
+    edit: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
-    """One message to show: plain text (never HTML) and rows of buttons."""
+    """One message to show: plain text (never HTML) and rows of buttons, with what the
+    question expects, the button it follows and a review's entries as data."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     kind: ReplyKind = "info"
+    expects: Expects | None = None
+    chosen: Chosen | None = None
+    review: tuple[ReviewEntry, ...] = ()
 
 
 @dataclass(frozen=True)
 class Input:
-    """One thing a person did: typed ``text``, pressed a ``button``, or gave a ``command``."""
+    """One thing a person did: typed ``text``, pressed a ``button``, gave a ``command``, or
+    sent a whole breakdown or list as a ``form`` (``value`` is ``Expects.form``)."""
 
-    kind: Literal["text", "button", "command"]
+    kind: Literal["text", "button", "command", "form"]
     value: str
+    form: Mapping[str, str] | None = None
+
+    @classmethod
+    def table(cls, data: str, values: Mapping[str, str]) -> Input:
+        """A whole breakdown (category → number as typed) or list (``"1.col"`` → cell)."""
+        return cls("form", data, dict(values))
 
     @classmethod
     def text(cls, value: str) -> Input:

@@ -37,6 +37,10 @@ UNKNOWN_COUNTRY = N_(
 )
 AMBIGUOUS_COUNTRY = N_("Не уверен, какая страна имеется в виду: «{text}». Возможно: {choices}")
 
+#: Names shown instead of CLDR's: Kyrgyzstan calls itself «Кыргызстан» in Russian (CLDR
+#: says «Киргизия», while the prompts' examples say «Кыргызстан»).
+SHOWN: dict[tuple[str, str], str] = {("KG", "ru"): "Кыргызстан"}
+
 #: Variants CLDR does not give: abbreviations, old and everyday names, alpha-3 codes.
 ALIASES: dict[str, tuple[str, ...]] = {
     "RU": (
@@ -274,10 +278,13 @@ class CountryResolver:
         return [*first, *[c for c in ranked if c not in first]][:limit]
 
     def name(self, code: str, lang: str) -> str:
-        """The country's name in ``lang`` (Babel CLDR); KeyError for a code it does not know."""
+        """The country's name in ``lang`` (Babel CLDR, but the names the Republic itself uses
+        in :data:`SHOWN`); KeyError for a code it does not know."""
         lang = i18n.normalise(lang)
         if code in SPECIAL_NAMES:
             return i18n.gettext(lang, SPECIAL_NAMES[code])
+        if (code, lang) in SHOWN:
+            return SHOWN[code, lang]
         for table in (self.names.get(lang, {}), self.names.get(i18n.SOURCE_LANGUAGE, {})):
             if code in table:
                 return table[code]

@@ -6,7 +6,9 @@ The table below is drawn in the package docstring; a test keeps the two the same
 
 from __future__ import annotations
 
-from dialogs.contract import Input, Mode
+from collections.abc import Mapping
+
+from dialogs.contract import Chosen, Input, Mode
 from dialogs.engine import commands, flow
 from dialogs.engine.kinds.list import ListCell, ListMore
 from dialogs.engine.kinds.multi import BreakdownValue
@@ -20,16 +22,18 @@ from dialogs.engine.modes.start import New
 from dialogs.engine.modes.submit import Confirm, Submitted
 from dialogs.engine.turn import Turn, View, Wiring
 from dialogs.i18n import N_
+from dialogs.schema import ChoiceField
 
 #: Where commands and the walk lead from any mode: a field (go to, cancel, continue), the
 #: menu, a review, the summary, and "sent" (a read-only response shows only that).
 ANYWHERE = frozenset({Mode.FIELD, Mode.MENU, Mode.REVIEW, Mode.CONFIRM, Mode.SUBMITTED})
 
 M = Mode
+FIELD = Field()
 TABLE: dict[Mode, tuple[View, frozenset[Mode]]] = {
     M.NEW: (New(), frozenset()),
     M.FIELD: (
-        Field(),
+        FIELD,
         frozenset(
             {
                 M.DESCRIBE,
@@ -70,8 +74,26 @@ def dispatch(t: Turn, inp: Input) -> None:
         commands.run(t, inp.value)
     elif inp.kind == "button":
         press(t, inp.value)
+    elif inp.kind == "form":
+        table(t, inp.value, inp.form or {})
     else:
         typed(t, inp.value)
+
+
+def table(t: Turn, data: str, values: Mapping[str, str]) -> None:
+    """A whole breakdown or list (``Input.table``): for the question on screen, or refused."""
+    nonce, _, action = data.partition("|")
+    if not nonce.isdigit() or action != "form":
+        t.error(N_("Эта кнопка не распознана. Вот текущий вопрос."))
+        flow.resume(t)
+    elif not answers_current_prompt(t, int(nonce)):
+        return
+    elif t.ctx.read_only:
+        flow.read_only(t)
+    elif t.state.mode is not Mode.FIELD:
+        flow.buttons_only(t)
+    else:
+        FIELD.on_form(t, values)
 
 
 def press(t: Turn, data: str) -> None:
@@ -83,6 +105,7 @@ def press(t: Turn, data: str) -> None:
         return
     if not answers_current_prompt(t, int(nonce)):
         return
+    t.chosen = chosen(t, int(nonce), action)
     if action.startswith("lang:"):
         commands.set_language(t, action[5:])
     elif action.startswith("cmd:"):
@@ -92,6 +115,32 @@ def press(t: Turn, data: str) -> None:
     elif not t.wiring.views[t.state.mode].on_button(t, action):
         t.error(N_("Эта кнопка сейчас не действует. Вот текущий вопрос."))
         flow.resume(t)
+
+
+def chosen(t: Turn, nonce: int, action: str) -> Chosen | None:
+    """The pressed button's full label, for ``Reply.chosen``: the prompt on screen drawn
+    again on a scratch turn (same state, same buttons) and the button found in it."""
+    if t.state.mode not in (Mode.FIELD, Mode.RULE, Mode.COUNTRY_PICK, Mode.LIST_MORE):
+        return None
+    scratch = Turn(t.q, t.walk, t.wiring, t.state, t.ctx)
+    scratch.state.shown_item = t.step.item.code  # the question only, not the item's header
+    scratch.show()
+    for reply in scratch.replies:
+        for row in reply.buttons:
+            for b in row:
+                if b.data.partition("|")[2] == action:
+                    return Chosen(nonce, kind_label(t, action) or b.label)
+    return None
+
+
+def kind_label(t: Turn, action: str) -> str | None:
+    """A choice's option by its number and full text, not the bare number on its button."""
+    field = t.step.field
+    if t.state.mode is Mode.FIELD and isinstance(field, ChoiceField) and action[:4] == "opt:":
+        for n, option in enumerate(field.options, start=1):
+            if option.code == action[4:]:
+                return f"{n}. {t._(option.label)}"
+    return None
 
 
 def answers_current_prompt(t: Turn, nonce: int) -> bool:

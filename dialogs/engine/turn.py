@@ -10,13 +10,14 @@ allows or refuses, and ``show`` whatever mode the dialog is in.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from dialogs import i18n
 from dialogs.contract import (
     Answer,
     Button,
+    Chosen,
     Context,
     Effect,
     Mode,
@@ -75,6 +76,8 @@ class Turn:
         self.replies: list[Reply] = []
         self.effects: list[Effect] = []
         self._step: tuple[str | None, Step] | None = None  # (code, its step), looked up once
+        #: The button this step answers (its prompt and full label), for ``Reply.chosen``.
+        self.chosen: Chosen | None = None
 
     # --- moving between modes ---------------------------------------------------------------
 
@@ -140,14 +143,26 @@ class Turn:
         return {s.code for s in self.walk.steps if s.code in self.ctx.answers}
 
     def outcome(self) -> Outcome:
-        """Notes without buttons ("Saved.") join the next message: one message per step."""
+        """Notes without buttons ("Saved.") join the next message: one message per step.
+
+        The last question carries what it expects (``Reply.expects``), the first reply the
+        button it follows (``Reply.chosen``).
+        """
         merged: list[Reply] = []
         for reply in self.replies:
             if merged and not merged[-1].buttons and merged[-1].kind in ("info", "error"):
                 last = merged.pop()
                 kind = "error" if last.kind == "error" else reply.kind
-                reply = Reply(f"{last.text}\n\n{reply.text}", reply.buttons, kind)
+                reply = replace(reply, text=f"{last.text}\n\n{reply.text}", kind=kind)
             merged.append(reply)
+        if merged and merged[-1].buttons:
+            from dialogs.engine.expects import expects  # it reads the kinds, which import this
+
+            found = expects(self)
+            if found is not None:
+                merged[-1] = replace(merged[-1], expects=found)
+        if merged and self.chosen is not None:
+            merged[0] = replace(merged[0], chosen=self.chosen)
         progress = self.walk.progress(set(self.ctx.answers))
         saved = any(isinstance(e, Save) for e in self.effects)
         awaits = saved and self.state.mode is Mode.CONFIRM

@@ -136,7 +136,7 @@ def test_suggest() -> None:
 
 
 NAMES = [
-    ("KG", "ru", "Киргизия"),
+    ("KG", "ru", "Кыргызстан"),  # as the Republic calls itself, not CLDR's «Киргизия»
     ("KG", "kk", "Қырғызстан"),
     ("KG", "en", "Kyrgyzstan"),
     ("KZ", "kk", "Қазақстан"),

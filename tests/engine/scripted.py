@@ -150,7 +150,7 @@ class ScriptedPerson:
         total = TOTAL if total is None else total
         text = f"{self._(first.label)}: {total - 1}; {self._(unknown.label)}: 1"
         await self.send(Input.text(text))
-        await self.send(button(self.replies, "done"))
+        await self.done_unless_complete(code)
         value = {c.code: 0 for c in cats}
         value[first.code] = total - 1
         value[unknown.code] = 1
@@ -171,8 +171,14 @@ class ScriptedPerson:
             word = "казахи" if self.lang == "ru" else "қазақтар"
             text, value = f"{word}: {total}", {word: total}
         await self.send(Input.text(text))
-        await self.send(button(self.replies, "done"))
+        await self.done_unless_complete(code)
         self.expected[code] = ("value", value)
+
+    async def done_unless_complete(self, code: str) -> None:
+        """«Готово», unless the breakdown added up to its count and completed itself."""
+        state = await self.where()
+        if state["code"] == code and state["mode"] == "field":
+            await self.send(button(self.replies, "done"))
 
     async def _list(self, code, item, fld) -> None:
         entry = {}

@@ -8,10 +8,13 @@ pick) define it as a mode in their module; the machine wires it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from dialogs.contract import Answer
+from dialogs.contract import Answer, Expects
 from dialogs.engine.turn import Rows, Turn
+from dialogs.i18n import N_
+from dialogs.parsing import ParseError
 from dialogs.schema import AnyField, BaseField, Questionnaire
 from dialogs.walk import Step
 
@@ -32,6 +35,8 @@ class FieldKind:
     #: Show "Current answer: …" with a "Keep" button (breakdowns and lists show their value
     #: in the question itself).
     shows_current: ClassVar[bool] = True
+    #: Typed text answers the field's question (the web puts the cursor in the box).
+    takes_text: ClassVar[bool] = True
 
     def prompt(self, t: Turn, step: Step, answer: Answer | None) -> tuple[str, Rows]:
         """The field's question and its own buttons (the common ones are added after)."""
@@ -44,6 +49,14 @@ class FieldKind:
     def on_button(self, t: Turn, action: str) -> bool:
         """One of the kind's buttons; False if ``action`` is not one."""
         return False
+
+    def expects(self, t: Turn, step: Step) -> Expects:
+        """What the field's question expects, as data (breakdowns and lists add a table)."""
+        return Expects(text=self.takes_text, field=step.code, kind=self.name)
+
+    def on_form(self, t: Turn, values: Mapping[str, str]) -> None:
+        """A whole value sent as one input (``Input.table``); only tables take one."""
+        raise ParseError(N_("Этот вопрос заполняется не таблицей. Ответьте на него, пожалуйста."))
 
     def render(self, q: Questionnaire, field: AnyField, value: Any, lang: str, limit: int) -> str:
         """A stored value as one line of text (``limit`` > 0 shortens free texts)."""

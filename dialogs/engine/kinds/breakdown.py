@@ -3,17 +3,20 @@ its sum must equal the count it breaks down (a rule made from its ``of``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dialogs import i18n
-from dialogs.contract import Answer
+from dialogs.contract import Answer, Expects
 from dialogs.engine.kinds import multi
 from dialogs.engine.kinds.base import FieldKind, narrow
 from dialogs.engine.turn import Rows, Turn
-from dialogs.parsing import parse_breakdown
+from dialogs.i18n import N_
+from dialogs.parsing import ParseError
 from dialogs.render import breakdown_text, group
 from dialogs.schema import AnyField, BreakdownField, Questionnaire
 from dialogs.walk import Step
+from dialogs.words import parse_breakdown_words
 
 
 class Breakdown(FieldKind):
@@ -57,7 +60,24 @@ class Breakdown(FieldKind):
             (c.code, [i18n.gettext(lang, c.label) for lang in i18n.LANGUAGES])
             for c in t.q.category_set(field.categories).categories
         ]
-        multi.merge(t, parse_breakdown(text, labels, multi.CATEGORY_MAX))
+        parsed = parse_breakdown_words(text, labels, multi.CATEGORY_MAX)
+        multi.merge(t, parsed, multi.echo(t, parsed))
+
+    def expects(self, t: Turn, step: Step) -> Expects:
+        cats = t.q.category_set(narrow(step.field, BreakdownField).categories).categories
+        return multi.table(t, step, [(c.code, t._(c.label)) for c in cats], open_=False)
+
+    def on_form(self, t: Turn, values: Mapping[str, str]) -> None:
+        cats = t.q.category_set(narrow(t.step.field, BreakdownField).categories).categories
+        labels = {c.code: t._(c.label) for c in cats}
+        unknown = [k for k in values if k not in labels]
+        if unknown:  # forged: never store a category the set lacks
+            raise ParseError(
+                N_("Не узнаю категорию «{label}». Возможные: {choices}"),
+                label=unknown[0],
+                choices=", ".join(labels.values()),
+            )
+        multi.replace_all(t, multi.form_counts(values, labels))
 
     def render(self, q: Questionnaire, field: AnyField, value: Any, lang: str, limit: int) -> str:
         return breakdown_text(q, field, value, lang)

@@ -18,6 +18,7 @@ from dialogs.walk import Step
 
 class Choice(FieldKind):
     name = "choice"
+    takes_text = False  # answered by a button (a choice's number may still be typed)
 
     def prompt(self, t: Turn, step: Step, answer: Answer | None) -> tuple[str, Rows]:
         _ = t._

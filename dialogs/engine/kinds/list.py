@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dialogs import i18n
-from dialogs.contract import Answer, Mode
+from dialogs.contract import Answer, Expects, ListColumn, Mode
 from dialogs.countries import AmbiguousCountry
 from dialogs.engine import flow
 from dialogs.engine.kinds import multi
@@ -14,7 +15,7 @@ from dialogs.engine.kinds.base import FieldKind, narrow
 from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen, SubQuestion
 from dialogs.i18n import N_
-from dialogs.parsing import ParseError, clean_text, parse_count
+from dialogs.parsing import Msgids, ParseError, clean_text, parse_count
 from dialogs.render import countries, cut
 from dialogs.schema import AnyField, Column, ListField, Questionnaire
 from dialogs.walk import Step
@@ -47,6 +48,31 @@ class List(FieldKind):
     def on_text(self, t: Turn, text: str) -> None:
         start_entry(t, text)
 
+    def expects(self, t: Turn, step: Step) -> Expects:
+        columns = narrow(step.field, ListField).columns
+        rows = tuple(
+            tuple((c.code, cell_text(c, e.get(c.code), t.state.lang)) for c in columns)
+            for e in entries(t)
+        )
+        return Expects(
+            text=True,
+            field=step.code,
+            kind=self.name,
+            columns=tuple(ListColumn(c.code, t._(c.label), c.kind) for c in columns),
+            rows=rows,
+            form=f"{t.state.nonce}|form",
+        )
+
+    def on_form(self, t: Turn, values: Mapping[str, str]) -> None:
+        """The whole list as a table (``"1.state"`` → cell): replaces the saved one."""
+        field = narrow(t.step.field, ListField)
+        rows = form_rows(field, values)
+        if len(rows) > field.max_entries:
+            raise ParseError(N_("В списке уже {n} записей — это наибольшее число."), n=len(rows))
+        t.save(t.code, rows)
+        t.say(t._("Сохранено. Записей: {n}.").format(n=len(rows)))
+        flow.advance(t)
+
     def render(self, q: Questionnaire, field: AnyField, value: Any, lang: str, limit: int) -> str:
         _ = i18n.translator(lang)
         if not value:
@@ -59,11 +85,44 @@ class List(FieldKind):
                 cell = entry.get(col.code)
                 if cell is None:
                     continue
-                if col.kind == "country":
-                    cell = countries().name(cell, lang)
-                cells.append(cut(str(cell), limit))
+                cells.append(cut(cell_text(col, cell, lang), limit))
             lines.append(f"{n}) " + " — ".join(cells))
         return "; ".join(lines) if limit else "\n".join(lines)
+
+
+def cell_text(col: Column, cell: Any, lang: str) -> str:
+    """A stored cell as text (a country by its name in ``lang``); empty if not given."""
+    if cell is None:
+        return ""
+    return countries().name(cell, lang) if col.kind == "country" else str(cell)
+
+
+def form_rows(field: ListField, values: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A list table's cells (``"<row>.<column>"``) as entries, parsed as typed cells are;
+    rows left wholly empty are dropped, a missing required cell is refused."""
+    by_row: dict[int, dict[str, str]] = {}
+    for key, raw in values.items():
+        row, _, code = key.partition(".")
+        if row.isdigit() and raw.strip():
+            by_row.setdefault(int(row), {})[code] = raw
+    result = []
+    for _row, cells in sorted(by_row.items()):
+        entry: dict[str, Any] = {}
+        for col in field.columns:
+            raw = cells.get(col.code, "")
+            if not raw.strip():
+                if col.required:
+                    raise ParseError(
+                        N_("Заполните «{column}» в каждой строке."), column=Msgids([col.label])
+                    )
+                continue
+            try:
+                entry[col.code] = parse_cell(col, raw)
+            except AmbiguousCountry as exc:
+                names = ", ".join(countries().name(c, "ru") for c in exc.candidates[:5])
+                raise ParseError(N_("Уточните страну: {names}?"), names=names) from exc
+        result.append(entry)
+    return result
 
 
 def start_entry(t: Turn, text: str | None = None) -> None:

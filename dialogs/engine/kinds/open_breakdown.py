@@ -4,21 +4,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dialogs import i18n
-from dialogs.contract import Answer, Mode
+from dialogs.contract import Answer, Expects, Mode
 from dialogs.countries import AmbiguousCountry
 from dialogs.engine import flow
 from dialogs.engine.kinds import multi
 from dialogs.engine.kinds.base import FieldKind, narrow
 from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen
-from dialogs.parsing import clean_text, parse_open_breakdown
+from dialogs.i18n import N_
+from dialogs.parsing import ParseError, clean_text, parse_open_breakdown
 from dialogs.render import breakdown_text, category_label, countries, group
 from dialogs.schema import AnyField, OpenBreakdownField, OpenDimension, Questionnaire
 from dialogs.walk import Step
+from dialogs.words import parse_open_words
 
 #: The countries offered as buttons, the most frequent in the Rules' practice.
 COUNTRY_BUTTONS = ("KZ", "UZ", "KG", "TJ", "RU")
@@ -73,7 +75,7 @@ class OpenBreakdown(FieldKind):
 
     def on_text(self, t: Turn, text: str) -> None:
         try:
-            parsed = parse_open_breakdown(text, self.resolver(t))
+            parsed = parse_open_words(text, self.resolver(t))
         except AmbiguousCountry as exc:
             # One unsure entry: keep its number, so picking the country completes it.
             counts = parse_open_breakdown(text, lambda label: label)
@@ -83,7 +85,40 @@ class OpenBreakdown(FieldKind):
             t.enter(Mode.COUNTRY_PICK)
             t.show()
             return
-        multi.merge(t, parsed)
+        multi.merge(t, parsed, multi.echo(t, parsed))
+
+    def expects(self, t: Turn, step: Step) -> Expects:
+        field = narrow(step.field, OpenBreakdownField)
+        value = multi.current(t, step.code)
+        if field.dimension == "country":
+            keys = list(dict.fromkeys([*COUNTRY_BUTTONS, *value]))
+        else:
+            keys = list(dict.fromkeys([*(s.code for s in dimension(t, field).suggestions), *value]))
+        keys.extend([] if "unknown" in keys else ["unknown"])
+        rows = [(k, category_label(t.q, field, k, t.state.lang)) for k in keys]
+        return multi.table(t, step, rows, open_=True)
+
+    def on_form(self, t: Turn, values: Mapping[str, str]) -> None:
+        resolve = self.resolver(t)
+        field = t.step.field
+        keyed: dict[str, tuple[str, str]] = {}
+        for label, raw in values.items():
+            if not raw.strip():
+                continue
+            key = resolve(label)
+            if key in keyed:
+                raise ParseError(
+                    N_(
+                        "«{first}» и «{second}» — одно и то же ({category}). Укажите каждое один раз."
+                    ),
+                    first=keyed[key][0],
+                    second=label,
+                    category=category_label(t.q, field, key, t.state.lang),
+                )
+            keyed[key] = (label, raw)
+        labels = {k: category_label(t.q, field, k, t.state.lang) for k in keyed}
+        parsed = multi.form_counts({k: v[1] for k, v in keyed.items()}, labels)
+        multi.replace_all(t, {k: n for k, n in parsed.items() if n})
 
     def resolver(self, t: Turn) -> Callable[[str], str]:
         """Typed label → key: a country code, a suggestion's code, "unknown", or the text."""

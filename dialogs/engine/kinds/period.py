@@ -16,6 +16,7 @@ from dialogs.walk import Step
 
 class Period(FieldKind):
     name = "period"
+    takes_text = False  # confirmed by a button
 
     def prompt(self, t: Turn, step: Step, answer: Answer | None) -> tuple[str, Rows]:
         _ = t._

@@ -1,16 +1,23 @@
-"""Yes/no ("Да/Нет (Если да, опишите)"): a yes asks for its description."""
+"""Yes/no ("Да/Нет (Если да, опишите)"): a yes asks for its description.
+
+Typed text that is not a bare yes or no is the description of a yes (one action instead
+of «Да» and then the text): "Да, нет закона о защите свидетелей" and "Нет закона о
+защите свидетелей" are both a yes with that description, since only a whole one-word
+answer is a no.  "Нет данных" typed asks for the reason, as the button does.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dialogs import i18n
 from dialogs.contract import Answer, Mode
 from dialogs.engine import flow
 from dialogs.engine.kinds.base import FieldKind, narrow
-from dialogs.engine.turn import Rows, Turn
+from dialogs.engine.turn import COMMENT_MAX, Rows, Turn
 from dialogs.i18n import N_
-from dialogs.parsing import ParseError, parse_yes_no
+from dialogs.parsing import ParseError, clean_text, parse_yes_no
 from dialogs.render import cut
 from dialogs.schema import AnyField, Questionnaire, YesNoField
 from dialogs.walk import Step
@@ -32,9 +39,18 @@ class YesNo(FieldKind):
 
     def on_text(self, t: Turn, text: str) -> None:
         yes = parse_yes_no(text)
-        if yes is None:
+        if yes is not None:
+            self.answer(t, yes)
+        elif not narrow(t.step.field, YesNoField).describe_on_yes:
             raise ParseError(N_("Ответьте «Да» или «Нет» — кнопкой или словом."))
-        self.answer(t, yes)
+        elif no_data_typed(text):
+            t.enter(Mode.NO_DATA)
+            t.show()
+        else:
+            description = clean_text(without_yes(text), COMMENT_MAX * 2)
+            t.save(t.code, {"answer": "yes", "description": description})
+            t.say(t._("Сохранено: «Да» с описанием."))
+            flow.advance(t)
 
     def answer(self, t: Turn, yes: bool) -> None:
         if yes and narrow(t.step.field, YesNoField).describe_on_yes:
@@ -59,3 +75,22 @@ class YesNo(FieldKind):
         word = _("Да") if value.get("answer") == "yes" else _("Нет")
         desc = value.get("description")
         return f"{word}: {cut(desc, limit)}" if desc else word
+
+
+#: "No data" typed in words, in ru, kk and en (case, ё and punctuation ignored).
+NO_DATA_WORDS = frozenset(
+    {"нет данных", "данных нет", "нет сведений", "деректер жоқ", "мәлімет жоқ", "no data", "нд"}
+)
+_LEADING_YES = re.compile(r"^\s*(да|иә|ия|yes)\s*[,.:;!—–-]+\s*", re.IGNORECASE)
+
+
+def no_data_typed(text: str) -> bool:
+    """Is ``text`` "no data" in words ("Нет данных.", "деректер жоқ", "н/д")?"""
+    words = "".join(ch for ch in text.casefold().replace("ё", "е") if ch.isalpha() or ch == " ")
+    return " ".join(words.split()) in NO_DATA_WORDS
+
+
+def without_yes(text: str) -> str:
+    """The description without a leading "Да," ("Да, нет закона…" → "нет закона…")."""
+    rest = _LEADING_YES.sub("", text, count=1)
+    return rest if rest.strip() else text

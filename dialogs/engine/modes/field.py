@@ -3,6 +3,8 @@ with the buttons every field has (no data, skip, back, comment, menu)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dialogs.engine import flow
 from dialogs.engine.kinds import answer_text, kind_of
 from dialogs.engine.turn import Rows, Turn
@@ -29,6 +31,14 @@ class Field(Screen):
     def on_text(self, t: Turn, text: str) -> None:
         try:
             kind_of(t.step.field).on_text(t, text)
+        except ParseError as exc:
+            t.say(exc.render(t.state.lang), "error")
+            t.show()
+
+    def on_form(self, t: Turn, values: Mapping[str, str]) -> None:
+        """A whole breakdown or list as one input: the kind's parsers, its messages."""
+        try:
+            kind_of(t.step.field).on_form(t, values)
         except ParseError as exc:
             t.say(exc.render(t.state.lang), "error")
             t.show()

@@ -19,8 +19,7 @@ def test_breakdown_adds_up_to_its_count() -> None:
     s.type("женский: 6")
     s.press("done")
     s.press("fix")
-    s.type("женский: 5; мужской: 4")
-    s.press("done")
+    s.type("женский: 5; мужской: 4")  # adds up to 9: saved, the next field
     assert s.transcript() == BREAKDOWN_ADDS_UP_TO_ITS_COUNT
 
 
@@ -68,7 +67,7 @@ BREAKDOWN_ADDS_UP_TO_ITS_COUNT = """\
    [Отмена → cancel]
 » text '4'
 « question
-Сохранено. Итого: 4 из 9.
+Итого: 4 из 9.
 
 Пол (мужской/женский)
 • мужской: 4
@@ -81,10 +80,9 @@ BREAKDOWN_ADDS_UP_TO_ITS_COUNT = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.sex = {"female": 0, "male": 4, "unknown": 0} (seen 0)
 » text 'женский: 6'
 « question
-Сохранено. Итого: 10 из 9.
+Понято: женский — 6. Итого: 10 из 9.
 
 Пол (мужской/женский)
 • мужской: 4
@@ -97,11 +95,11 @@ BREAKDOWN_ADDS_UP_TO_ITS_COUNT = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.sex = {"female": 6, "male": 4, "unknown": 0} (seen 1)
 » press 'Готово' → done
 « question
 Данные не сходятся: «Пол (мужской/женский)» — 10, а «Из них идентифицированных» — 9. Сумма должна быть равна.
    [Исправить → fix] [Данные верны, пояснить → explain]
++ save b16.i01.sex = {"female": 6, "male": 4, "unknown": 0} (seen 0)
 » press 'Исправить' → fix
 « question
 Пол (мужской/женский)
@@ -117,22 +115,8 @@ BREAKDOWN_ADDS_UP_TO_ITS_COUNT = """\
    [Комментарий → comment] [Меню → cmd:menu]
 » text 'женский: 5; мужской: 4'
 « question
-Сохранено. Итого: 9 из 9.
+Понято: женский — 5; мужской — 4. Сохранено. Итого: 9 из 9.
 
-Пол (мужской/женский)
-• мужской: 4
-• женский: 5
-• неизвестно: 0
-Итого: 9 из 9.
-Нажмите категорию или напишите всё одним сообщением, например: мужской: 3; женский: 5
-   [мужской (4) → cat:male] [женский (5) → cat:female]
-   [неизвестно (0) → cat:unknown]
-   [Готово → done]
-   [Нет данных → nd] [Пропустить → skip] [Назад → back]
-   [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.sex = {"female": 5, "male": 4, "unknown": 0} (seen 2)
-» press 'Готово' → done
-« question
 Социальный статус
 Итого: 0 из 9.
 Напишите категорию и число, можно несколько через «;», например: работающий: 3. Чтобы убрать строку, укажите 0.
@@ -142,6 +126,7 @@ BREAKDOWN_ADDS_UP_TO_ITS_COUNT = """\
    [Готово → done]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
++ save b16.i01.sex = {"female": 5, "male": 4, "unknown": 0} (seen 1)
 """
 
 

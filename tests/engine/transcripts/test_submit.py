@@ -132,7 +132,6 @@ def test_a_mismatch_stops_the_submission() -> None:
     s.press("skip")
     s.press("skip")
     s.type("неизвестно: 3")
-    s.press("done")
     s.send(Input.command("submit"))
     s.press("submit")
     assert s.transcript() == A_MISMATCH_STOPS_THE_SUBMISSION
@@ -206,23 +205,8 @@ A_MISMATCH_STOPS_THE_SUBMISSION = """\
    [Комментарий → comment] [Меню → cmd:menu]
 » text 'неизвестно: 3'
 « question
-Сохранено. Итого: 3 из 3.
+Понято: неизвестно — 3. Сохранено. Итого: 3 из 3.
 
-Субъекты противодействия торговле людьми, перенаправившие к вам лиц для идентификации и предоставления специальных социальных услуг
-• неизвестно: 3
-Итого: 3 из 3.
-Напишите категорию и число, можно несколько через «;», например: органы внутренних дел: 3. Чтобы убрать строку, укажите 0.
-   [органы внутренних дел → cat:police] [органы социальной защиты населения → cat:social_protection]
-   [организации здравоохранения → cat:health] [организации образования → cat:education]
-   [загранучреждения Республики Казахстан → cat:foreign_affairs] [Пограничная служба → cat:border]
-   [некоммерческие организации → cat:ngo] [международные организации → cat:international]
-   [обратились самостоятельно → cat:self] [неизвестно → cat:unknown]
-   [Готово → done]
-   [Нет данных → nd] [Пропустить → skip] [Назад → back]
-   [Комментарий → comment] [Меню → cmd:menu]
-+ save b16.i01.referred_by = {"unknown": 3} (seen 1)
-» press 'Готово' → done
-« question
 Из них идентифицированных
 Введите число цифрами, например: 25.
 
@@ -230,6 +214,7 @@ A_MISMATCH_STOPS_THE_SUBMISSION = """\
    [Оставить как есть → keep]
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
++ save b16.i01.referred_by = {"unknown": 3} (seen 1)
 » command 'submit'
 « summary
 Все вопросы заполнены: 52, из них «нет данных» — 0.

@@ -1,5 +1,6 @@
 """A yes/no field, whole transcript: yes with its description, cancel, no typed in
-words, no data with a reason, back to an answered field, keep.
+words, no data with a reason, back to an answered field, keep; text typed at the
+question is a yes with that description (one action).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ def test_yes_describe_no_nodata_back_keep() -> None:
     s.press("cancel")
     s.press("yes")
     s.type("Нет закона о защите свидетелей")
-    s.type("может быть")
     s.type("нет")
     s.press("nd")
     s.type("   ")
@@ -24,6 +24,81 @@ def test_yes_describe_no_nodata_back_keep() -> None:
     s.press("keep")
     s.press("no")
     assert s.transcript() == YES_DESCRIBE_NO_NODATA_BACK_KEEP
+
+
+def test_text_typed_at_the_question_is_a_yes_with_that_description() -> None:
+    """A description alone; «Да, …» without its «Да»; «нет данных» asks the reason; «Нет»
+    pressed stays one action; in Kazakh too."""
+    s = at("b01.i01.legislation_gaps")
+    s.resume()
+    s.type("Нет закона о защите свидетелей")
+    s.type("Да, регламенты не утверждены")
+    s.type("Нет данных.")
+    s.press("cancel")
+    s.press("no")
+    assert s.transcript() == TEXT_IS_A_YES
+    k = at("b01.i02.economic", lang="kk")
+    k.resume()
+    k.type("Иә: жұмыссыздық жоғары")
+    assert k.lines[-1] == (
+        '+ save b01.i02.economic = {"answer": "yes", "description": "жұмыссыздық жоғары"} (seen 0)'
+    )
+
+
+TEXT_IS_A_YES = """\
+» resume
+« question
+Блок 1. Общие вопросы
+1.1. Какие риски наблюдаются в сфере противодействия торговле людьми в Республике Казахстан?
+Примечание: Указываются возможные риски, которые могут ограничивать эффективность усилий по профилактике, предотвращению и борьбе с торговлей людьми.
+
+Пробелы в законодательстве в сфере противодействия торговле людьми, несоответствие международным стандартам
+Да или нет? Если да — опишите.
+   [Да → yes] [Нет → no]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
+» text 'Нет закона о защите свидетелей'
+« question
+Сохранено: «Да» с описанием.
+
+Недостаточное практическое регулирование механизмов реализации положений Закона Республики Казахстан «О противодействии торговле людьми»
+Да или нет? Если да — опишите.
+   [Да → yes] [Нет → no]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
++ save b01.i01.legislation_gaps = {"answer": "yes", "description": "Нет закона о защите свидетелей"} (seen 0)
+» text 'Да, регламенты не утверждены'
+« question
+Сохранено: «Да» с описанием.
+
+Недостаточное межведомственное взаимодействие (обмен информацией, установление сотрудничества)
+Да или нет? Если да — опишите.
+   [Да → yes] [Нет → no]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
++ save b01.i01.weak_regulation = {"answer": "yes", "description": "регламенты не утверждены"} (seen 0)
+» text 'Нет данных.'
+« question
+«Недостаточное межведомственное взаимодействие (обмен информацией, установление сотрудничества)»: нет данных. Укажите причину, по которой данных нет или их невозможно предоставить.
+   [Отмена → cancel]
+» press 'Отмена' → cancel
+« question
+Недостаточное межведомственное взаимодействие (обмен информацией, установление сотрудничества)
+Да или нет? Если да — опишите.
+   [Да → yes] [Нет → no]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
+» press 'Нет' → no
+« question
+Сохранено.
+
+Отсутствие систем мониторинга и оценки для отслеживания эффективности мер противодействия торговле людьми
+Да или нет? Если да — опишите.
+   [Да → yes] [Нет → no]
+   [Нет данных → nd] [Пропустить → skip] [Назад → back]
+   [Комментарий → comment] [Меню → cmd:menu]
++ save b01.i01.weak_cooperation = {"answer": "no", "description": null} (seen 0)
+"""
 
 
 YES_DESCRIBE_NO_NODATA_BACK_KEEP = """\
@@ -65,15 +140,6 @@ YES_DESCRIBE_NO_NODATA_BACK_KEEP = """\
    [Нет данных → nd] [Пропустить → skip] [Назад → back]
    [Комментарий → comment] [Меню → cmd:menu]
 + save b01.i01.legislation_gaps = {"answer": "yes", "description": "Нет закона о защите свидетелей"} (seen 0)
-» text 'может быть'
-« error
-Ответьте «Да» или «Нет» — кнопкой или словом.
-
-Недостаточное практическое регулирование механизмов реализации положений Закона Республики Казахстан «О противодействии торговле людьми»
-Да или нет? Если да — опишите.
-   [Да → yes] [Нет → no]
-   [Нет данных → nd] [Пропустить → skip] [Назад → back]
-   [Комментарий → comment] [Меню → cmd:menu]
 » text 'нет'
 « question
 Сохранено.

@@ -194,10 +194,10 @@ class Person:
     async def _breakdown(self, code: str, item: Item, fld: AnyField) -> None:
         whole = self._whole(item, fld)
         cats = default().category_set(fld.categories).categories
-        values = {cats[0].code: whole - 1, cats[-1].code: 1}
         form = self.form()
         if form is not None:
-            await self.act({"code": code, "values": values})
+            values = {cats[0].code: str(whole - 1), cats[-1].code: "1"}
+            await self.act({"form": form["form"], "values": values})
             return
         _ = self.channel.translate
         text = f"{_(cats[0].label)} {whole - 1}, {_(cats[-1].label)} 1"
@@ -215,8 +215,10 @@ class Person:
             text, values = f"{label} {whole}", {dim.suggestions[0].code: whole}
         else:
             text, values = f"казахи {whole}", {"казахи": whole}
-        if self.form() is not None:
-            await self.act({"code": code, "values": values})
+        form = self.form()
+        if form is not None:
+            cells = {k: str(v) for k, v in values.items()}
+            await self.act({"form": form["form"], "values": cells})
             return
         await self.typed_breakdown(code, text)
 
@@ -231,8 +233,13 @@ class Person:
     async def _list(self, code: str, item: Item, fld: AnyField) -> None:
         columns = fld.columns
         entry = {c.code: ("UZ" if c.kind == "country" else f"{c.code}: сведения") for c in columns}
-        if self.form() is not None:
-            await self.act({"code": code, "rows": [entry]})
+        form = self.form()
+        if form is not None:
+            cells = {
+                f"1.{c.code}": COUNTRY_WORDS[self.lang][0] if c.kind == "country" else entry[c.code]
+                for c in columns
+            }
+            await self.act({"form": form["form"], "values": cells})
             return
         add = find_button(self.channel.replies, "add")
         if add is None:

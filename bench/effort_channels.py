@@ -7,7 +7,6 @@ dialog state) to know which field it is on, as a person reads the question.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -125,13 +124,14 @@ class WebChannel(Channel):
             rows = tuple(tuple(Button(b["label"], b["data"]) for b in row) for row in r["buttons"])
             reply = Reply(r["text"], rows, r["kind"])
             self.replies.append(reply)
-            if r.get("form"):
-                self.forms[id(reply)] = r["form"]
+            expects = r.get("expects") or {}
+            if expects.get("form") and (expects.get("categories") or expects.get("columns")):
+                self.forms[id(reply)] = expects  # the page draws a table of inputs
 
     async def send(self, inp: Input | dict[str, Any]) -> list[Reply]:
         self.actions += 1
-        if isinstance(inp, dict):
-            payload = {"kind": "form", "value": json.dumps(inp, ensure_ascii=False)}
+        if isinstance(inp, dict):  # the table, sent whole as the page sends it
+            payload = {"kind": "form", "value": inp["form"], "form": inp["values"]}
         else:
             payload = {"kind": inp.kind, "value": inp.value}
         self._show(await self._call("POST", "/api/input", payload))

@@ -63,6 +63,7 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
 <title data-ui="title">{_e(t["title"])}</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/chat.css">
+<script src="/static/sheet.js" defer></script>
 <script src="/static/chat.js" defer></script>
 </head>
 <body class="chat-page" data-mode="{_e(mode)}" {data}>
@@ -124,4 +125,10 @@ _SCRIPT_TEXTS = {
     "add_row",
     "remove_row",
     "send_form",
+    "total_plain",
+    "category",
+    "count",
+    "table",
+    "edit",
+    "explained",
 }

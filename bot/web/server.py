@@ -7,7 +7,8 @@ Routes::
     GET  /chat           the chat page (needs a session)
     GET  /tg             the same page as a Telegram Mini App (signs in with initData)
     GET  /api/state      the current prompt replayed, and the progress
-    POST /api/input      {"kind": "text"|"button"|"command", "value": "..."}
+    POST /api/input      {"kind": "text"|"button"|"command", "value": "..."}, or a whole
+                         table: {"kind": "form", "value": expects.form, "form": {key: cell}}
     POST /api/language   {"lang": "ru"|"kk"|"en"}: switch the dialog's language at once
     POST /api/tg-auth    {"initData": "..."}: a session for the Mini App's Telegram user
     POST /api/logout     end the session
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import asdict
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -56,6 +58,7 @@ DEVICE_COOKIE = "saualnama_device"
 CSRF_HEADER = "X-CSRF-Token"
 MAX_INPUT_BYTES = 16 * 1024
 MAX_VALUE_CHARS = 4000
+MAX_FORM_CELLS = 400
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors https://web.telegram.org 'self'"
@@ -265,16 +268,21 @@ class WebChat:
         session = await self._api_session(request)
         body = await read_json(request)
         kind, value = body.get("kind"), body.get("value")
-        if kind not in ("text", "button", "command") or not isinstance(value, str):
-            raise _json_error(400, "kind must be text, button or command; value a string", "bad")
+        if kind not in ("text", "button", "command", "form") or not isinstance(value, str):
+            raise _json_error(
+                400, "kind must be text, button, command or form; value a string", "bad"
+            )
         if len(value) > MAX_VALUE_CHARS:
             raise _json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
         if kind == "command" and value not in COMMANDS:
             raise _json_error(400, f"command must be one of {', '.join(COMMANDS)}", "bad")
+        inp = (
+            Input.table(value, form_values(body.get("form")))
+            if kind == "form"
+            else Input(kind, value)
+        )
         return await self._run(
-            request,
-            session,
-            self.service.converse(session.contact_id, Input(kind, value), channel="web"),
+            request, session, self.service.converse(session.contact_id, inp, channel="web")
         )
 
     async def language(self, request: web.Request) -> web.StreamResponse:
@@ -368,12 +376,32 @@ def _dumps(obj: Any) -> str:
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
-    """A reply as the page gets it: text and button labels are plain text."""
-    return {
+    """A reply as the page gets it: text and button labels are plain text; what the
+    question expects (a table of inputs, whether text answers it) and a review's entries
+    as data, which the page also writes with ``textContent`` only."""
+    body: dict[str, Any] = {
         "text": reply.text,
         "kind": reply.kind,
         "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
     }
+    if reply.expects is not None:
+        body["expects"] = asdict(reply.expects)
+    if reply.review:
+        body["review"] = [asdict(entry) for entry in reply.review]
+    return body
+
+
+def form_values(raw: object) -> dict[str, str]:
+    """A table's cells as sent (key → text as typed); raises a JSON 400 otherwise."""
+    if not isinstance(raw, dict) or len(raw) > MAX_FORM_CELLS:
+        raise _json_error(400, f"form must be an object of at most {MAX_FORM_CELLS} cells", "bad")
+    cells: dict[str, str] = {}
+    for key, value in raw.items():
+        if not isinstance(value, str) or len(key) > 200 or len(value) > MAX_VALUE_CHARS:
+            raise _json_error(400, "form cells must be strings", "bad")
+        if value.strip():
+            cells[key] = value
+    return cells
 
 
 def _json_error(status: int, message: str, code: str) -> web.HTTPException:

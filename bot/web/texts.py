@@ -44,6 +44,12 @@ UI: dict[str, str] = {
     "add_row": N_("Добавить строку"),
     "remove_row": N_("Удалить строку"),
     "send_form": N_("Сохранить таблицу"),
+    "total_plain": N_("Итого {sum}"),
+    "category": N_("Другая категория"),
+    "count": N_("Число"),
+    "table": N_("Таблица ответа"),
+    "edit": N_("Изменить"),
+    "explained": N_("Пояснение"),
 }
 
 LANG_LABELS = {"ru": "Рус", "kk": "Қаз", "en": "Eng"}

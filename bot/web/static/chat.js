@@ -214,10 +214,46 @@
   }
 
   function expectsText(replies) {
-    /* A question with a few buttons takes typed text too (a number, a description, "yes"
-       with its description); a long list of buttons is a menu to choose from. */
+    /* The engine says whether typed text answers the step (Reply.expects.text); without
+       that, a question with a few buttons takes text and a long list is a menu. */
+    for (var n = replies.length - 1; n >= 0; n -= 1) {
+      if (replies[n].expects) { return !!replies[n].expects.text; }
+    }
     var last = replies[replies.length - 1];
-    return !!last && last.kind === "question" && !last.form && buttonCount(last) <= 8;
+    return !!last && last.kind === "question" && buttonCount(last) <= 8;
+  }
+
+  function isTable(expects) {
+    return !!expects && !!expects.form &&
+      ((expects.categories && expects.categories.length) || (expects.columns && expects.columns.length));
+  }
+
+  function addReview(item, entries) {
+    /* Every answer in full (long ones folded), by item; a mismatch with its explanation;
+       one tap on "Изменить" opens the item. */
+    var list = element("div", "review");
+    var lastItem = null;
+    entries.forEach(function (e) {
+      if (e.item !== lastItem) {
+        lastItem = e.item;
+        list.appendChild(element("p", "review-item", e.item + ". " + e.question));
+      }
+      var row = element("div", "review-entry kind-" + e.kind);
+      row.appendChild(element("p", "review-label", e.label));
+      row.appendChild(foldable(e.answer, "review-answer"));
+      if (e.note) { row.appendChild(foldable(t("explained") + ": " + e.note, "review-note")); }
+      if (e.edit) {
+        var edit = element("button", "more", t("edit"));
+        edit.type = "button";
+        edit.setAttribute("aria-label", t("edit") + ": " + e.item + " " + e.label);
+        edit.addEventListener("click", function () {
+          send({ kind: "button", value: e.edit }, t("edit") + ": " + e.item, true);
+        });
+        row.appendChild(edit);
+      }
+      list.appendChild(row);
+    });
+    item.appendChild(list);
   }
 
   function render(data, focusChoice) {
@@ -229,11 +265,14 @@
     if (data.ui) { applyUi(data.lang, data.ui); }
     if (data.organisation) { document.getElementById("org").textContent = data.organisation; }
     replies.forEach(function (reply) {
-      var item = addMessage("bot", reply.text, reply.kind);
+      var review = reply.review && reply.review.length;
+      var item = review ? addMessage("bot", "", reply.kind) : addMessage("bot", reply.text, reply.kind);
+      if (review) { addReview(item, reply.review); }
       if (!firstItem) { firstItem = item; }
-      if (reply.form && window.SaualnamaSheet) {
-        var cell = window.SaualnamaSheet.build(item, reply.form, t, function (value, echo) {
-          send({ kind: "form", value: value }, echo, false);
+      if (isTable(reply.expects) && window.SaualnamaSheet) {
+        var expects = reply.expects;
+        var cell = window.SaualnamaSheet.build(item, expects, t, function (values, echo) {
+          send({ kind: "form", value: expects.form, form: values }, echo, false);
         });
         if (!firstCell) { firstCell = cell; }
       }

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 

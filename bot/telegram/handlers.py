@@ -55,27 +55,29 @@ async def _say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:
     await send_text(bot, chat_id, texts.text(lang, msgid))
 
 
-async def _dialog(bot: Bot, services: Application, user: User, chat_id: int, inp: Input) -> bool:
-    """One input through the dialog service, its replies to the chat; False if it failed."""
+async def _dialog(
+    bot: Bot, services: Application, user: User, chat_id: int, inp: Input
+) -> list[Reply] | None:
+    """One input through the dialog service, its replies to the chat; None if it failed."""
     try:
         contact = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
-        return False
+        return None
     try:
         replies = await services.dialog.handle(
             contact.id, inp, channel=CHANNEL, lang_hint=user.language_code
         )
     except errors.AccessDenied:
         await _say(bot, chat_id, contact.language, texts.DEACTIVATED)
-        return False
+        return None
     except Exception:
         # Answers are committed one by one inside the service: whatever was saved stays.
         log.exception("dialog step failed for contact %s (%s)", contact.id, inp.kind)
         await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)
-        return False
+        return None
     await _show(bot, chat_id, replies)
-    return True
+    return replies
 
 
 async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
@@ -246,12 +248,14 @@ async def button(callback: CallbackQuery, bot: Bot, services: Application) -> No
     user = callback.from_user
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
-    done = await _dialog(bot, services, user, chat_id, Input.button(callback.data or ""))
-    if done and isinstance(message, Message):
+    replies = await _dialog(bot, services, user, chat_id, Input.button(callback.data or ""))
+    if replies is not None and isinstance(message, Message):
         # Old buttons disappear, and the question keeps the answer given by its button
-        # ("→ Да"), so the chat reads as a record of the answers; after a failure the
-        # buttons stay, so the person can press again.
-        chosen = pressed_label(message, callback.data or "")
+        # ("→ Да", a choice's option by number and full text, as the engine names it), so
+        # the chat reads as a record of the answers; after a failure the buttons stay, so
+        # the person can press again.
+        named = next((r.chosen.label for r in replies if r.chosen is not None), None)
+        chosen = named or pressed_label(message, callback.data or "")
         if chosen is not None and message.text:
             await show_chosen(bot, chat_id, message.message_id, message.text, chosen)
         else:

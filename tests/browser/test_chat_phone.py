@@ -170,3 +170,42 @@ async def test_language_switch_updates_every_label(server, browser):  # noqa: F8
     )
     assert problems == []
     await context.close()
+
+
+async def test_a_breakdown_as_a_table_sent_in_one_action(server, browser):  # noqa: F811
+    runtime, campaign, orgs, store = server
+    demo = orgs["tourism_ministry"]
+    found: dict[str, list[str]] = {}
+    for size in (PHONE, LAPTOP):
+        name = "phone" if size == PHONE else "laptop"
+        context, page, problems = await open_chat(
+            browser, runtime.settings.public_url, demo.token, size, "ru-RU"
+        )
+        await press(page, "✓ Русский")
+        for label in ("Меню", "Блок 1", "1.8"):
+            await press(page, label)
+        await send_text(page, "10")  # the count the breakdown breaks down
+        table = page.locator("#transcript form.sheet").last
+        await table.wait_for()
+        inputs = table.locator("input")
+        assert await page.evaluate("document.activeElement.tagName") == "INPUT"
+        total = table.locator(".sheet-total")
+        for n in range(await inputs.count()):  # the laptop sees the phone's numbers: clear
+            await inputs.nth(n).fill("")
+        await inputs.nth(0).fill("7")
+        assert (await total.inner_text()).startswith("Итого 7 из 10 — «")
+        await inputs.nth(1).fill("3")
+        assert (await total.inner_text()).startswith("Итого 10 из 10 — «")
+        await page.screenshot(path=str(ARTIFACTS / f"chat-{name}-table.png"))
+        await check_axe(page, f"{name} breakdown table", found)
+        if size == PHONE:
+            before = await shown(page)
+            await table.locator("button[type='submit']").click()  # ONE action for the row
+            await settled(page, before)
+            response = await store.get_or_create_response(demo.organisation.id, campaign.id)
+            answers = {a.field_code: a.value for a in await store.list_answers(response.id)}
+            assert sum(answers["b01.i08.trained_where"].values()) == 10
+            assert sorted(answers["b01.i08.trained_where"].values())[-2:] == [3, 7]
+        assert problems == []
+        await context.close()
+    assert all(v == [] for v in found.values()), found

@@ -276,8 +276,14 @@
         });
         if (!firstCell) { firstCell = cell; }
       }
-      if (reply.buttons && reply.buttons.length) {
-        var first = addButtons(item, reply.buttons);
+      var rows = reply.buttons || [];
+      if (isTable(reply.expects)) {  /* the table has a box per category: no button per category */
+        rows = rows.map(function (row) {
+          return row.filter(function (b) { return b.data.split("|")[1].indexOf("cat:") !== 0; });
+        }).filter(function (row) { return row.length; });
+      }
+      if (rows.length) {
+        var first = addButtons(item, rows);
         if (!firstChoice) { firstChoice = first; }
       }
     });
@@ -351,7 +357,9 @@
     if (!text.trim() || busy || ended) { return; }
     box.value = "";
     grow();
-    send({ kind: "text", value: text }, text, false).then(function () { box.focus(); });
+    send({ kind: "text", value: text }, text, false).then(function (ok) {
+      if (!ok || document.activeElement === document.body) { box.focus(); }  /* else render chose */
+    });
   });
 
   box.addEventListener("keydown", function (event) {

@@ -252,6 +252,15 @@ class Context:
     status: str = "not_started"
     return_reason: str | None = None
     response_version: int | None = None
+    #: What the organisation answered last year (its latest submitted response before this
+    #: period): descriptive answers are offered again as "same as last year".
+    last_year: dict[str, Answer] = field(default_factory=dict)
+    #: The organisation's name by language, so a language switch renames it at once.
+    organisation_names: dict[str, str] = field(default_factory=dict)
+
+    def organisation_in(self, lang: str) -> str:
+        """The organisation's name in ``lang`` (its Russian name where there is no other)."""
+        return self.organisation_names.get(lang) or self.organisation
 
     @property
     def read_only(self) -> bool:

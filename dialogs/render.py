@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dialogs import i18n
+from dialogs.categories import other_text
 from dialogs.countries import CountryResolver
 from dialogs.schema import (
     BaseField,
@@ -57,6 +58,9 @@ def category_label(q: Questionnaire, field: BaseField, key: str, lang: str) -> s
             if c.code == key:
                 return _(c.label)
     if isinstance(field, OpenBreakdownField):
+        other = other_text(key)
+        if other is not None:
+            return _("иное: {name}").format(name=other)
         special = key in ("unknown", "stateless")
         if (field.dimension == "country" and key.isupper()) or special:
             return countries().name(key, lang)

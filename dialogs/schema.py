@@ -94,18 +94,32 @@ class CategorySet(Strict):
 
 
 class Suggestion(Strict):
-    """A ready answer offered for an open dimension (the person may type another)."""
+    """A ready answer offered for an open dimension (the person may type another).
+
+    ``aliases``: what people type for it besides its label in ru, kk and en — article
+    numbers (``128``, ``ст. 128``), abbreviations (``ОВД``, ``ІІО``, ``МОМ``) — matched
+    whole, case and punctuation ignored; they are not texts shown, so not translated.
+    """
 
     code: Annotated[str, Field(pattern=CODE)]
     label: str
+    aliases: list[str] = []
 
 
 class OpenDimension(Strict):
-    """The categories of an open breakdown: typed by the person, with suggestions."""
+    """The categories of an open breakdown: typed by the person, with suggestions.
+
+    A ``closed`` dimension takes only its suggestions (the forms of trafficking of the
+    Criminal Code, the subjects of countering trafficking): anything else typed is asked
+    again, with the closest suggestion, or, where ``other`` is allowed, kept as "other"
+    with the text typed (key ``other:<text>``).
+    """
 
     code: Dimension
     label: str
     suggestions: list[Suggestion] = []
+    closed: bool = False
+    other: bool = False
 
 
 class Option(Strict):

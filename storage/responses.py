@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,6 +118,28 @@ class ResponseStore(StoreBase):
         if response is None:
             response = await self._member_response(organisation.id, campaign_id, contact_id)
         return DialogSnapshot(campaign, contact, organisation, response, answers)
+
+    async def previous_answers(self, organisation_id: int, before: date) -> list[Answer]:
+        """The answers the organisation submitted for the latest period ending before
+        ``before`` ("last year"), empty if it submitted none; the dialog offers its
+        descriptive answers again ("same as last year")."""
+        query = (
+            select(Response.id)
+            .join(Campaign, Campaign.id == Response.campaign_id)
+            .where(
+                Response.organisation_id == organisation_id,
+                Response.status == ResponseStatus.SUBMITTED.value,
+                Campaign.period_end < before,
+            )
+            .order_by(Campaign.period_end.desc())
+            .limit(1)
+        )
+        async with self._tx() as s:
+            response_id = (await s.scalars(query)).first()
+            if response_id is None:
+                return []
+            rows = await s.scalars(select(Answer).where(Answer.response_id == response_id))
+            return list(rows.all())
 
     async def campaign_snapshot(self, campaign_id: int) -> CampaignSnapshot:
         """The campaign's organisations (its members, :meth:`campaign_organisations`), their

@@ -26,6 +26,7 @@ PACKAGES = ("bot", "dialogs", "storage", "admin")
 DOMAIN = frozenset(
     {
         "dialogs",
+        "dialogs.categories",
         "dialogs.contract",
         "dialogs.countries",
         "dialogs.i18n",
@@ -35,6 +36,7 @@ DOMAIN = frozenset(
         "dialogs.rules",
         "dialogs.schema",
         "dialogs.walk",
+        "dialogs.words",
     }
 )
 

@@ -169,6 +169,7 @@ class DialogService:
             for r in rows
         }
         name = org.name_kk if contact.language == "kk" and org.name_kk else org.name_ru
+        last_year = await self.store.previous_answers(org.id, campaign.period_start)
         ctx = Context(
             blocks=list(org.blocks),
             period_start=campaign.period_start,
@@ -181,6 +182,11 @@ class DialogService:
             else response.status,
             return_reason=response.return_reason,
             response_version=response.version,
+            last_year={
+                r.field_code: Answer(r.value, r.no_data_reason if r.status == "no_data" else None)
+                for r in last_year
+            },
+            organisation_names={"ru": org.name_ru, "kk": org.name_kk or org.name_ru},
         )
         return campaign_id, ctx, response
 

@@ -83,7 +83,7 @@ def welcome(t: Turn) -> None:
         ).format(
             start=t.ctx.period_start.strftime("%d.%m.%Y"),
             end=t.ctx.period_end.strftime("%d.%m.%Y"),
-            org=t.ctx.organisation,
+            org=t.ctx.organisation_in(t.state.lang),
             deadline=t.ctx.deadline.strftime("%d.%m.%Y"),
         )
     )

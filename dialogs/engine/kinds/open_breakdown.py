@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from dialogs import i18n
+from dialogs.categories import closed
 from dialogs.contract import Answer, Expects, Mode
 from dialogs.countries import AmbiguousCountry
 from dialogs.engine import flow
@@ -55,10 +56,12 @@ class OpenBreakdown(FieldKind):
                 "Чтобы убрать строку, укажите 0."
             ).format(example=example)
         )
+        if dim.closed and dim.other:
+            lines.append(_("Другой субъект или вид — напишите его название и число."))
         if field.dimension == "country":
             sugg = [(countries().name(c, t.state.lang), f"cat:{c}") for c in COUNTRY_BUTTONS]
         else:
-            sugg = [(_(s.label)[:40], f"cat:{s.code}") for s in dim.suggestions]
+            sugg = [(_(s.label), f"cat:{s.code}") for s in dim.suggestions]  # in full: wrapped
         sugg.append((_("неизвестно"), "cat:unknown"))
         rows = [sugg[i : i + 2] for i in range(0, len(sugg), 2)]
         rows.append([(_("Готово"), "done")])
@@ -125,7 +128,10 @@ class OpenBreakdown(FieldKind):
         field = narrow(t.step.field, OpenBreakdownField)
         if field.dimension == "country":
             return countries().resolve
-        suggestions = dimension(t, field).suggestions
+        dim = dimension(t, field)
+        if dim.closed:
+            return closed(dim).resolve
+        suggestions = dim.suggestions
         unknown = {i18n.gettext(lang, "неизвестно").casefold() for lang in i18n.LANGUAGES}
 
         def resolve(label: str) -> str:

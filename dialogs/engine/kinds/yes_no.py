@@ -29,9 +29,15 @@ class YesNo(FieldKind):
     def prompt(self, t: Turn, step: Step, answer: Answer | None) -> tuple[str, Rows]:
         _ = t._
         text = _(step.field.label) + "\n" + _("Да или нет? Если да — опишите.")
-        return text, [[(_("Да"), "yes"), (_("Нет"), "no")]]
+        rows = [[(_("Да"), "yes"), (_("Нет"), "no")]]
+        if rest_of_list(t, step):
+            rows.append([(_("Нет — на все оставшиеся пункты"), "no_rest")])
+        return text, rows
 
     def on_button(self, t: Turn, action: str) -> bool:
+        if action == "no_rest" and rest_of_list(t, t.step):
+            no_to_the_rest(t)
+            return True
         if action not in ("yes", "no"):
             return False
         self.answer(t, action == "yes")
@@ -94,3 +100,27 @@ def without_yes(text: str) -> str:
     """The description without a leading "Да," ("Да, нет закона…" → "нет закона…")."""
     rest = _LEADING_YES.sub("", text, count=1)
     return rest if rest.strip() else text
+
+
+def rest_of_list(t: Turn, step: Step) -> list[str]:
+    """The codes of this field and the unanswered ones after it, in an item that is a list
+    of yes/no points (1.1 risks, 1.2 factors, 1.3 measures); empty if it is not one or
+    nothing follows."""
+    fields = step.item.fields
+    if len(fields) < 3 or any(f.kind != "yes_no" for f in fields):
+        return []
+    keys = [f.key for f in fields]
+    after = keys[keys.index(step.field.key) + 1 :]
+    codes = [f"{step.item.code}.{k}" for k in after]
+    rest = [c for c in codes if c not in t.ctx.answers]
+    return [step.code, *rest] if rest else []
+
+
+def no_to_the_rest(t: Turn) -> None:
+    """«Нет» to this point and every unanswered one after it; then the next item."""
+    codes = rest_of_list(t, t.step)
+    for code in codes:
+        t.save(code, {"answer": "no", "description": None})
+    t.say(t._("Сохранено: «Нет» — пунктов: {n}.").format(n=len(codes)))
+    t.state.code = f"{t.step.item.code}.{t.step.item.fields[-1].key}"
+    flow.advance(t)

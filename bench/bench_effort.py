@@ -9,7 +9,9 @@ real aiogram bot (the tests' harness).  It answers some yes/no fields "yes" with
 description (typing the description straight away when the dialog takes that, else "Да"
 and then the description), taps "Нет" on others, gives breakdowns in one message (or one
 table on the web when the page shows one), says "no data" with a reason now and then,
-gives one pair of numbers that does not add up and explains it, and submits.
+gives one pair of numbers that does not add up and explains it, and submits.  In the
+yes/no lists of block 1, after naming two risks it taps «Нет — на все оставшиеся пункты»
+when the dialog offers it.
 
 It counts every tap and every message sent as one action and prints, per kind and
 channel and overall: actions per field answered (target ≤ 1.3; the floor is 1.0, one
@@ -69,6 +71,7 @@ class Person:
     mismatch_done: bool = False
     quick_yes: bool | None = None  # does typed text at a yes/no prompt answer "yes"?
     counts: dict[str, Any] = field(default_factory=dict)
+    yeses: dict[str, int] = field(default_factory=dict)  # "yes" answers per item
 
     async def act(self, inp: Input | dict[str, Any]) -> list[Reply]:
         return await self.channel.send(inp)
@@ -145,11 +148,16 @@ class Person:
         await self.act(ok)
 
     async def _yes_no(self, code: str, item: Item, fld: AnyField) -> None:
+        rest = find_button(self.channel.replies, "no_rest")
+        if rest is not None and self.yeses.get(item.code, 0) >= 2:
+            await self.act(rest)  # two risks named: "no" to every other point of the list
+            return
         if self.index % YES_EVERY:
             no = find_button(self.channel.replies, "no")
             assert no is not None
             await self.act(no)
             return
+        self.yeses[item.code] = self.yeses.get(item.code, 0) + 1
         text = f"Да, проводились проверки ({code})"
         if self.quick_yes is not False:
             await self.act(Input.text(text))

@@ -209,3 +209,68 @@ async def test_a_breakdown_as_a_table_sent_in_one_action(server, browser):  # no
         assert problems == []
         await context.close()
     assert all(v == [] for v in found.values()), found
+
+
+def review_payload() -> dict[str, Any]:
+    """A block's review as the engine gives it (Reply.review): a 1,000-character answer,
+    item 1.4's chosen option by number and full text, a confirmed mismatch."""
+    from bot.web.texts import ui_labels
+    from dialogs.questionnaire import default
+
+    item = next(i for i in default().blocks[0].items if i.number == 4)
+    options = item.fields[0].options
+    long = ("Проведено обучение сотрудников по выявлению признаков торговли людьми. " * 15)[:1000]
+    entries = [
+        {"item": "1.2", "question": "Какие меры принимались?", "label": "Описание мер",
+         "answer": long, "kind": "answer", "note": None, "edit": "9|itm:b01.i02"},
+        {"item": "1.4", "question": item.question, "label": item.fields[0].label,
+         "answer": f"2. {options[1].label}", "kind": "answer", "note": None,
+         "edit": "9|itm:b01.i04"},
+        {"item": "1.4", "question": item.question, "label": "Другая организация",
+         "answer": f"1. {options[0].label}", "kind": "answer", "note": None, "edit": None},
+        {"item": "2.8", "question": "Сколько лиц выявлено?", "label": "Выявлено ≠ всего",
+         "answer": "Идентифицированных 7 + неидентифицированных 4 ≠ 10 поступивших",
+         "kind": "mismatch", "note": "Одно лицо учтено дважды", "edit": None},
+    ]  # fmt: skip
+    reply = {"text": "Просмотр блока 1", "kind": "summary", "buttons": [], "review": entries}
+    return {"replies": [reply], "progress": {"done": 5, "total": 52}, "lang": "ru",
+            "ui": ui_labels("ru")}  # fmt: skip
+
+
+async def test_review_shows_every_answer_in_full(server, browser):  # noqa: F811
+    """The page draws Reply.review: the long answer unfolds to all 1,000 characters, the
+    two options of 1.4 differ on screen, the mismatch shows its explanation."""
+    import json
+
+    runtime, campaign, orgs, store = server
+    payload = review_payload()
+    context, page, problems = await open_chat(
+        browser, runtime.settings.public_url, orgs["ngo"].token, PHONE, "ru-RU"
+    )
+
+    async def fulfil(route: Any) -> None:
+        await route.fulfill(status=200, content_type="application/json", body=json.dumps(payload))
+
+    await page.route("**/api/state", fulfil)
+    await page.reload()
+    review = page.locator("#transcript .review").last
+    await review.wait_for()
+    entries = payload["replies"][0]["review"]
+    long_answer = review.locator(".review-answer").nth(0)
+    await long_answer.locator("button.more").click()
+    assert (await long_answer.inner_text()).startswith(entries[0]["answer"])
+    assert len(entries[0]["answer"]) == 1000
+    assert await long_answer.locator(".fold-rest").is_visible()
+    one = await review.locator(".review-answer").nth(2).inner_text()
+    two = await review.locator(".review-answer").nth(1).inner_text()
+    assert one == entries[2]["answer"] and two == entries[1]["answer"] and one != two
+    assert await review.locator(".review-entry.kind-mismatch .review-note").inner_text() == (
+        "Пояснение: Одно лицо учтено дважды"
+    )
+    assert await review.locator("button.more", has_text="Изменить").count() == 2
+    await page.screenshot(path=str(ARTIFACTS / "chat-phone-review.png"), full_page=False)
+    found: dict[str, list[str]] = {}
+    await check_axe(page, "phone review", found)
+    assert found == {"phone review": []}
+    assert problems == []
+    await context.close()

@@ -48,12 +48,16 @@
   var FOLD_CHARS = 360;   /* a paragraph longer than this is folded behind "more" */
   var LINE_CHARS = 400;   /* a review line longer than this is folded on its own */
 
-  function foldable(text, className) {
+  var REVIEW_CHARS = 600;  /* a review answer longer than this is folded (an option's full
+                              text, ~500 characters, stays whole) */
+
+  function foldable(text, className, limit) {
     /* A paragraph shown whole when short; else its start, and a button that shows the rest. */
+    var most = limit || FOLD_CHARS;
     var node = element("p", className);
-    if (text.length <= FOLD_CHARS) { node.textContent = text; return node; }
-    var cut = text.lastIndexOf(" ", FOLD_CHARS);
-    if (cut < FOLD_CHARS / 2) { cut = FOLD_CHARS; }
+    if (text.length <= most) { node.textContent = text; return node; }
+    var cut = text.lastIndexOf(" ", most);
+    if (cut < most / 2) { cut = most; }
     var head = element("span", "fold-head", text.slice(0, cut));
     var rest = element("span", "fold-rest", text.slice(cut));
     var ellipsis = element("span", "fold-ellipsis", "… ");
@@ -240,8 +244,8 @@
       }
       var row = element("div", "review-entry kind-" + e.kind);
       row.appendChild(element("p", "review-label", e.label));
-      row.appendChild(foldable(e.answer, "review-answer"));
-      if (e.note) { row.appendChild(foldable(t("explained") + ": " + e.note, "review-note")); }
+      row.appendChild(foldable(e.answer, "review-answer", REVIEW_CHARS));
+      if (e.note) { row.appendChild(foldable(t("explained") + ": " + e.note, "review-note", REVIEW_CHARS)); }
       if (e.edit) {
         var edit = element("button", "more", t("edit"));
         edit.type = "button";

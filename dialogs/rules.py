@@ -68,3 +68,22 @@ def missing(walk: Walk, answers: Mapping[str, Answer]) -> tuple[list[str], list[
     unanswered = [s.code for s in walk.steps if s.code not in answers]
     mismatched = [i.code for b in walk.blocks for i in b.items if violations(answers, i)]
     return unanswered, mismatched
+
+
+def confirmed(answers: Mapping[str, Answer], item: Item) -> list[tuple[Rule, int, int, str]]:
+    """Mismatches of ``item`` confirmed with an explanation for the numbers as they are now:
+    (rule, total, parts' sum, explanation) — the review shows them."""
+    found = []
+    for rule in item.checks():
+        stored = answers.get(rule_code(item.code, rule))
+        value = stored.value if stored is not None else None
+        if not isinstance(value, dict) or not value.get("explanation"):
+            continue
+        total = number(answers, item, rule.total)
+        parts = [number(answers, item, p) for p in rule.parts]
+        if total is None or None in parts:
+            continue
+        summed = sum(p for p in parts if p is not None)
+        if value.get("values") == [total, summed]:
+            found.append((rule, total, summed, str(value["explanation"])))
+    return found

@@ -55,22 +55,20 @@ Where the code is:
 * ``checks``: when the dialog shows a broken consistency rule (the rules are pure
   functions in :mod:`dialogs.rules`).
 
-Where the changes already asked for go, each in one place:
+Issue 11 (one action per value), where each part is:
 
-* typed text naming the prompt it answers (issue 10): an optional prompt number on
-  ``Input``, checked by ``machine.answers_current_prompt`` as a button's nonce is; to
-  say which question an old prompt was for, ``Turn.ask`` (where prompts are numbered)
-  would keep the last few numbers with their field codes in the state;
-* text typed at a yes/no question taken as "yes" with that description, and a
-  breakdown in the person's words ("м 5 ж 3"): the kind's ``on_text``
-  (``kinds/yes_no.py``, ``kinds/breakdown.py``, their parsers);
-* a breakdown or list completing itself when it adds up: ``kinds/multi.merge``;
-* closed categories: ``OpenBreakdown.resolver`` in ``kinds/open_breakdown.py``;
-* a whole breakdown or list sent as one structured input (the web's small table): a new
-  ``Input`` kind dispatched in ``machine.dispatch`` to the field's view and its kind, so
-  the same saves and rule checks apply;
-* the question edited to show the answer chosen (Telegram): answers are saved only
-  through ``Turn.save``, which can put what was chosen, for which prompt, in the outcome.
+* a whole breakdown or list as one input (``Input.table``): ``machine.table`` → the
+  field's view (``Field.on_form``) → the kind's ``on_form``; what a question expects
+  (``Reply.expects``): ``expects.py`` and the kinds' ``expects``;
+* the button a step answers (``Reply.chosen``): ``machine.chosen``;
+* text typed at a yes/no question is a described yes; «Нет» to the rest of a list of
+  points: ``kinds/yes_no.py``;
+* a breakdown kept in the state until it adds up (then saved and done), a typed one
+  echoed: ``kinds/multi.py``; in the person's words: :mod:`dialogs.words`;
+* closed categories: :mod:`dialogs.categories`, used by ``OpenBreakdown.resolver``;
+* "same as last year": ``modes/field.py`` (``Context.last_year``, loaded by the service);
+* the review as data: ``modes/review.review_entries``; the last answer on resume and the
+  end of the skipped questions: ``flow``.
 """
 
 from __future__ import annotations
@@ -126,6 +124,9 @@ class Engine:
         t = self.turn(state, ctx)
         t.state.draft.pop("seen_version", None)
         t.state.shown_item = None
+        note = flow.last_answered(t)
+        if note:
+            t.say(note)
         flow.resume(t)
         return t.outcome()
 

@@ -23,6 +23,26 @@ def resume(t: Turn) -> None:
         t.show()
 
 
+def last_answered(t: Turn) -> str:
+    """ "Last answered: 1.2. «label» — answer", the answered field nearest before the
+    current one (said on resume, so the person sees where they stopped); empty if none."""
+    if t.state.code is None or t.state.mode is not Mode.FIELD:
+        return ""
+    pos = t.walk.position_of(t.state.code)
+    for step in reversed(t.walk.steps[:pos]):
+        answer = t.ctx.answers.get(step.code)
+        if answer is not None:
+            from dialogs.engine.kinds import answer_text  # the kinds import this module
+
+            value = answer_text(t.q, step.field, answer, t.state.lang)
+            return t._("Последний ответ — {n}. {label}: {value}").format(
+                n=f"{step.block.number}.{step.item.number}",
+                label=t._(step.field.label),
+                value=value,
+            )
+    return ""
+
+
 def begin(t: Turn) -> None:
     """From the start: the first open field, or the summary if none is left."""
     pos = t.walk.next_open(t.answered(), 0)
@@ -41,8 +61,17 @@ def goto(t: Turn, pos: int, after: str | None = None) -> None:
     t.show()
 
 
+#: ``State.after`` while going round the skipped questions after the last one.
+SKIPPED = "skipped"
+
+
 def advance(t: Turn) -> None:
-    """After a field is answered (or skipped): the next one, or back to where we came from."""
+    """After a field is answered (or skipped): the next one, or back to where we came from.
+
+    Past the last question the skipped ones are asked once more, open ones only; skipped
+    again, the walk ends at the review of the first one's block (with «Отправить»)
+    instead of going round them for ever.
+    """
     after = t.state.after
     if after and after.startswith("review:"):
         nxt = t.walk.position_of(t.state.code) + 1
@@ -52,6 +81,15 @@ def advance(t: Turn) -> None:
             review(t, int(after.split(":")[1]))
         return
     pos = t.walk.position_of(t.state.code) + 1
+    if after == SKIPPED:
+        answered = t.answered()
+        found = (n for n in range(pos, len(t.walk)) if t.walk.steps[n].code not in answered)
+        still_open = next(found, None)
+        if still_open is not None:
+            goto(t, still_open, SKIPPED)
+        else:
+            skipped_again(t)
+        return
     if pos < len(t.walk):
         goto(t, pos)
         return
@@ -60,7 +98,26 @@ def advance(t: Turn) -> None:
         summary(t)
     else:
         t.say(t._("Это был последний вопрос. Вернёмся к пропущенным."))
-        goto(t, left)
+        goto(t, left, SKIPPED)
+
+
+def skipped_again(t: Turn) -> None:
+    """The skipped questions were skipped again: the summary if none is left, else the
+    review of the first open one's block, saying how many are open."""
+    left = t.walk.next_open(t.answered(), 0)
+    if left is None:
+        summary(t)
+        return
+    open_ = len(t.walk) - t.walk.progress(t.answered())[0]
+    t.say(
+        t._(
+            "Без ответа осталось вопросов: {n}. Ответьте на них (кнопки «✏️» ниже) или "
+            "укажите «Нет данных»; затем анкету можно отправить."
+        ).format(n=open_)
+    )
+    t.state.code = t.walk.steps[left].code
+    t.state.after = None
+    review(t, t.walk.steps[left].block.number)
 
 
 def review(t: Turn, number: int) -> None:

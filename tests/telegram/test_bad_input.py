@@ -28,7 +28,12 @@ def _fourth_field_label() -> str:
 
 #: The current question as shown again after a note (its item's header shown before).
 QUESTION = f"{_fourth_field_label()}\nДа или нет? Если да — опишите."
-QUESTION_ROWS = [["Да", "Нет"], ["Нет данных", "Пропустить", "Назад"], ["Комментарий", "Меню"]]
+QUESTION_ROWS = [
+    ["Да", "Нет"],
+    ["Нет — на все оставшиеся пункты"],  # a point of 1.1's list, others follow it
+    ["Нет данных", "Пропустить", "Назад"],
+    ["Комментарий", "Меню"],
+]
 
 
 @pytest.fixture

@@ -14,7 +14,12 @@ from tests.telegram.test_e2e import KIND, expected_values
 #: Where a person stands after choosing the language: the first field, nothing answered.
 _FIRST = Walk(default(), [b.number for b in default().blocks_for(KIND)]).steps[0].field
 FIRST_QUESTION = f"{_FIRST.label}\nДа или нет? Если да — опишите."
-QUESTION_ROWS = [["Да", "Нет"], ["Нет данных", "Пропустить", "Назад"], ["Комментарий", "Меню"]]
+QUESTION_ROWS = [
+    ["Да", "Нет"],
+    ["Нет — на все оставшиеся пункты"],  # a point of 1.1's list, others follow it
+    ["Нет данных", "Пропустить", "Назад"],
+    ["Комментарий", "Меню"],
+]
 PROGRESS_0 = "Блок 1, пункт 1 из 10 — заполнено 0% анкеты (0 из 32)."
 HELP = (
     "Отвечайте на вопросы по очереди: кнопками или текстом.\n"

@@ -68,7 +68,9 @@ class Choice(FieldKind):
     def render(self, q: Questionnaire, field: AnyField, value: Any, lang: str, limit: int) -> str:
         _ = i18n.translator(lang)
         options = narrow(field, ChoiceField).options
-        option = next((o for o in options if o.code == value.get("option")), None)
-        label = cut(_(option.label) if option else str(value.get("option")), limit)
+        found = [(n, o) for n, o in enumerate(options, start=1) if o.code == value.get("option")]
+        # By its number and full text: options may share their first hundred characters.
+        shown = f"{found[0][0]}. {_(found[0][1].label)}" if found else str(value.get("option"))
+        label = cut(shown, limit)
         desc = value.get("description")
         return f"{label} — {cut(desc, limit)}" if desc else label

@@ -2,33 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dialogs import i18n, rules
-from dialogs.contract import Answer, Mode
+from dialogs.contract import Answer, Mode, ReviewEntry
 from dialogs.engine import checks, flow
 from dialogs.engine.kinds import answer_text
 from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen
-from dialogs.render import shorten
 from dialogs.rules import comment_code
 from dialogs.schema import Questionnaire
 
 
-def review_text(q: Questionnaire, answers: dict[str, Answer], number: int, lang: str) -> str:
-    """A compact review of one block's answers (used by the engine and the web page)."""
+def review_entries(
+    q: Questionnaire, answers: dict[str, Answer], number: int, lang: str, editable: bool = True
+) -> list[ReviewEntry]:
+    """Every answer of block ``number`` in full, as data: fields, comments, mismatches
+    (unconfirmed, and confirmed with their explanations).  Channels fold long ones."""
     _ = i18n.translator(lang)
-    block = q.block(number)
-    lines = [_("Блок {n}. {title}").format(n=number, title=_(block.title))]
-    for item in block.items:
-        lines.append("")
-        lines.append(f"{number}.{item.number}. {shorten(_(item.question), 120)}")
+    entries = []
+    for item in q.block(number).items:
+        n, question = f"{number}.{item.number}", _(item.question)
+        edit = f"edit:{item.code}" if editable else None
         for f in item.fields:
-            answer = answers.get(q.field_code(item, f))
-            lines.append(f"  {shorten(_(f.label), 80)}: {answer_text(q, f, answer, lang, 120)}")
+            answer = answer_text(q, f, answers.get(q.field_code(item, f)), lang)
+            entries.append(ReviewEntry(n, question, _(f.label), answer, edit=edit))
         comment = answers.get(comment_code(item.code))
         if comment is not None and comment.value:
-            lines.append("  " + _("Комментарий: {text}").format(text=shorten(comment.value, 120)))
+            entries.append(ReviewEntry(n, question, _("Комментарий"), comment.value, "comment"))
         for rule, total, summed in rules.violations(answers, item):
-            lines.append("  ⚠ " + checks.rule_text(lang, item, rule, total, summed))
+            text = checks.rule_text(lang, item, rule, total, summed)
+            entries.append(ReviewEntry(n, question, "", text, "mismatch", edit=edit))
+        for rule, total, summed, why in rules.confirmed(answers, item):
+            text = checks.rule_text(lang, item, rule, total, summed)
+            entries.append(ReviewEntry(n, question, "", text, "mismatch", note=why, edit=edit))
+    return entries
+
+
+def review_text(q: Questionnaire, answers: dict[str, Answer], number: int, lang: str) -> str:
+    """One block's answers as text, every answer in full (used by the engine and the web)."""
+    _ = i18n.translator(lang)
+    lines = [_("Блок {n}. {title}").format(n=number, title=_(q.block(number).title))]
+    item = None
+    for e in review_entries(q, answers, number, lang):
+        if e.item != item:
+            item = e.item
+            lines.extend(["", f"{e.item}. {e.question}"])
+        if e.kind == "answer":
+            lines.append(f"  {e.label}: {e.answer}")
+        elif e.kind == "comment":
+            lines.append("  " + _("Комментарий: {text}").format(text=e.answer))
+        elif e.note is None:
+            lines.append(f"  ⚠ {e.answer}")
+        else:
+            lines.append(f"  ✓ {e.answer} " + _("Пояснение: {text}").format(text=e.note))
     return "\n".join(lines)
 
 
@@ -40,6 +67,7 @@ class Review(Screen):
             number = t.walk.blocks[0].number
         t.state.draft["block"] = number
         text = review_text(t.q, t.ctx.answers, number, t.state.lang)
+        entries = review_entries(t.q, t.ctx.answers, number, t.state.lang, not t.ctx.read_only)
         rows: Rows = []
         if not t.ctx.read_only:
             edit = [(f"✏️ {number}.{i.number}", f"edit:{i.code}") for i in t.q.block(number).items]
@@ -52,6 +80,7 @@ class Review(Screen):
         rows.extend(others[i : i + 4] for i in range(0, len(others), 4))
         rows.append([(_("Продолжить"), "resume"), (_("Отправить"), "cmd:submit")])
         t.ask(text, rows, "summary")
+        t.replies[-1] = replace(t.replies[-1], review=tuple(entries))
 
     def on_button(self, t: Turn, action: str) -> bool:
         return review_buttons(t, action)

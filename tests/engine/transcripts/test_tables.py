@@ -33,6 +33,8 @@ def test_a_breakdown_table_is_one_input_saved_and_done() -> None:
 BREAKDOWN_TABLE = """\
 » resume
 « question
+Последний ответ — 16.1. Из них идентифицированных: 9
+
 Блок 16. Некоммерческие организации, работающие в сфере противодействия торговле людьми
 16.1. Сведения о жертвах торговли людьми
 
@@ -93,6 +95,8 @@ def test_a_table_from_an_old_question_is_stale_and_a_mismatch_asks_fix_or_confir
 STALE_AND_MISMATCH = """\
 » resume
 « question
+Последний ответ — 16.1. Из них идентифицированных: 9
+
 Блок 16. Некоммерческие организации, работающие в сфере противодействия торговле людьми
 16.1. Сведения о жертвах торговли людьми
 

@@ -21,8 +21,9 @@ import admin.panel
 from bot.mail import EmailSender, email_configured
 from bot.reminders import start_reminders
 from bot.web import create_web_app
+from dialogs.application.demo import describe_kind
 from dialogs.application.factory import Application, open_application
-from dialogs.application.settings import Settings, load_settings
+from dialogs.application.settings import Settings, load_settings, local_url
 
 log = logging.getLogger("bot")
 
@@ -60,9 +61,11 @@ def effective_settings(
     if port:
         update["web_port"] = port
     if update and "public_url" not in settings.model_fields_set:
-        shown = update.get("web_host", settings.web_host)
-        shown = "127.0.0.1" if shown in ("0.0.0.0", "::", "") else shown
-        update["public_url"] = f"http://{shown}:{update.get('web_port', settings.web_port)}"
+        host_port = (
+            update.get("web_host", settings.web_host),
+            update.get("web_port", settings.web_port),
+        )
+        update["public_url"] = local_url(*host_port)
     return settings.model_copy(update=update) if update else settings
 
 
@@ -81,13 +84,29 @@ async def seed_demo_campaign(services: Application, settings: Settings) -> list[
         f"Demo campaign «{campaign.title}» is open ({len(orgs)} organisations, one per kind).",
         "Open an invite link in a browser" + (" or Telegram:" if settings.bot_username else ":"),
     ]
-    width = max(len(o.organisation.subject_kind) for o in orgs)
     for demo in orgs:
         web_link, tg_link = invite_links(settings, demo.token)
-        lines.append(f"  {demo.organisation.subject_kind:<{width}}  {web_link}")
+        lines.extend(demo_link_legend(demo.organisation.subject_kind))
+        lines.append(f"    {web_link}")
         if tg_link:
-            lines.append(f"  {'':<{width}}  {tg_link}")
+            lines.append(f"    {tg_link}")
     return lines
+
+
+def demo_link_legend(kind: str) -> list[str]:
+    """What a demo link opens, in words: the organisation's kind and the blocks it answers
+    (a bare ``mvd_unit`` says nothing to someone trying the product)."""
+    label, blocks = describe_kind(kind, "en")
+    numbers = ", ".join(str(number) for number, _ in blocks)
+    titles = "; ".join(f"{number}. {_headline(title)}" for number, title in blocks)
+    return [f"  {label} ({kind}), blocks {numbers}:", f"    {titles}"]
+
+
+def _headline(title: str) -> str:
+    """A block's title up to its first sentence or bracket (the body that answers it)."""
+    for mark in (". ", " ("):
+        title = title.split(mark, 1)[0]
+    return title
 
 
 async def start_telegram(

@@ -32,7 +32,7 @@ from bot.reminders import CONTINUE_DATA
 from bot.telegram import texts
 from bot.telegram.joining import SplitText
 from bot.telegram.middlewares import NOT_PROCESSED
-from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
+from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text, show_chosen
 from dialogs.application import errors
 from dialogs.application.factory import Application
 from dialogs.application.onboarding import InvitationRefused
@@ -75,37 +75,38 @@ async def _dialog(
     chat_id: int,
     inp: Input,
     updates: Sequence[int] = (),
-) -> bool:
-    """One input through the dialog service, its replies to the chat; False if it failed.
+) -> list[Reply] | None:
+    """One input through the dialog service, its replies to the chat; None if it failed.
 
     ``updates`` are marked processed in the step's transaction; on a failure nothing of
-    the step is kept, the person is told, and the updates stay unmarked.
+    the step is kept, the person is told, and the updates stay unmarked.  A refusal or a
+    step answered before gives no replies (an empty list): it was handled.
     """
     try:
         contact = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
-        return True
+        return []
     try:
         turned = await services.dialog.converse(
             contact.id, inp, channel=CHANNEL, lang_hint=user.language_code, updates=updates
         )
     except errors.AccessDenied:
         await _say(bot, chat_id, contact.language, texts.DEACTIVATED)
-        return True
+        return []
     except Exception:
         # The step is one transaction: it was rolled back whole, nothing of it is kept.
         log.exception("dialog step failed for contact %s (%s)", contact.id, inp.kind)
         await _say(bot, chat_id, contact.language, texts.NOT_PROCESSED)
-        return False
+        return None
     if turned.handled_before:
-        return True
+        return []
     if await _show(bot, chat_id, turned.replies):
         try:
             await services.dialog.delivered(contact.id, CHANNEL, turned.prompt)
         except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
             log.warning("could not note the prompt delivered to contact %s", contact.id)
-    return True
+    return turned.replies
 
 
 async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> bool:
@@ -269,26 +270,22 @@ async def command(
 ) -> Any:
     assert message.from_user is not None
     inp = Input.command(command.command.lower())
-    ok = await _dialog(
+    done = await _dialog(
         bot, services, message.from_user, message.chat.id, inp, [event_update.update_id]
     )
-    return None if ok else NOT_PROCESSED
+    return None if done is not None else NOT_PROCESSED
 
 
-async def other_command(
-    message: Message,
-    match: re.Match[str],
-    bot: Bot,
-    services: Application,
-    event_update: Update,
-) -> Any:
-    """Unknown commands go to the engine, which names the known ones."""
+async def other_command(message: Message, bot: Bot, services: Application) -> None:
+    """A command the bot does not have: one line naming the known ones.  The question
+    stays in the message above; resending it (or the whole review) only floods the chat."""
     assert message.from_user is not None
-    inp = Input.command(match.group(1).lower())
-    ok = await _dialog(
-        bot, services, message.from_user, message.chat.id, inp, [event_update.update_id]
-    )
-    return None if ok else NOT_PROCESSED
+    try:
+        person = await _contact(services, message.from_user)
+    except _Refused as refused:
+        await _say(bot, message.chat.id, message.from_user.language_code, refused.msgid)
+        return
+    await _say(bot, message.chat.id, person.language, texts.UNKNOWN_COMMAND)
 
 
 async def text(
@@ -313,8 +310,8 @@ async def text(
     if taken is None:
         return NOT_PROCESSED  # held for its continuation: marked by the joined step
     whole, updates = taken
-    ok = await _dialog(bot, services, user, chat_id, Input.text(whole, prompt), updates)
-    return None if ok else NOT_PROCESSED
+    done = await _dialog(bot, services, user, chat_id, Input.text(whole, prompt), updates)
+    return None if done is not None else NOT_PROCESSED
 
 
 async def not_text(message: Message, bot: Bot, services: Application) -> None:
@@ -341,12 +338,32 @@ async def button(
     user = callback.from_user
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
-    inp = Input.button(callback.data or "")
-    done = await _dialog(bot, services, user, chat_id, inp, [event_update.update_id])
-    if done and message is not None:
-        # Old buttons disappear; after a failure they stay, so the person can press again.
-        await remove_keyboard(bot, chat_id, message.message_id)
-    return None if done else NOT_PROCESSED
+    replies = await _dialog(
+        bot, services, user, chat_id, Input.button(callback.data or ""), [event_update.update_id]
+    )
+    if replies is None:
+        return NOT_PROCESSED  # the buttons stay, so the person can press again
+    if isinstance(message, Message):
+        # Old buttons disappear, and the question keeps the answer given by its button
+        # ("→ Да", a choice's option by number and full text, as the engine names it), so
+        # the chat reads as a record of the answers.
+        named = next((r.chosen.label for r in replies if r.chosen is not None), None)
+        chosen = named or pressed_label(message, callback.data or "")
+        if chosen is not None and message.text:
+            await show_chosen(bot, chat_id, message.message_id, message.text, chosen)
+        else:
+            await remove_keyboard(bot, chat_id, message.message_id)
+    return None
+
+
+def pressed_label(message: Message, data: str) -> str | None:
+    """The label of the button of ``message`` that carries ``data``."""
+    markup = message.reply_markup
+    for row in markup.inline_keyboard if markup else []:
+        for b in row:
+            if b.callback_data == data:
+                return b.text
+    return None
 
 
 # --- failures ---------------------------------------------------------------------------------
@@ -391,7 +408,7 @@ def build_routers() -> list[Router]:
     onboarding.callback_query.register(continue_button, F.data == CONTINUE_DATA)
     dialog.message.register(forwarded, F.forward_origin)
     dialog.message.register(command, Command(*DIALOG_COMMANDS, ignore_case=True))
-    dialog.message.register(other_command, F.text.regexp(COMMAND_NAME_RE).as_("match"))
+    dialog.message.register(other_command, F.text.regexp(COMMAND_NAME_RE))
     dialog.message.register(text, F.text)
     dialog.message.register(not_text)
     dialog.edited_message.register(edited)

@@ -38,6 +38,10 @@ CALLBACK_DATA_LIMIT = 64
 BUTTONS_PER_ROW = 8
 SEND_TRIES = 5
 MAX_RETRY_AFTER = 120.0
+#: About what a row of buttons shows whole on a phone; a longer row gets a row per button
+#: (Telegram cuts a label that does not fit, with "…", and never wraps it).
+ROW_CHARS = 34
+BUTTON_PADDING = 3  # a button's margins, in characters
 
 
 def utf16_len(text: str) -> int:
@@ -88,9 +92,25 @@ def keyboard(rows: Iterable[Iterable[Button]]) -> InlineKeyboardMarkup | None:
             if not b.data.isascii() or not 0 < len(raw) <= CALLBACK_DATA_LIMIT:
                 raise ValueError(f"callback data {b.data!r} is not 1-64 bytes of ASCII")
             buttons.append(InlineKeyboardButton(text=b.label, callback_data=b.data))
-        for start in range(0, len(buttons), BUTTONS_PER_ROW):
-            keyboard_rows.append(buttons[start : start + BUTTONS_PER_ROW])
+        keyboard_rows.extend(_pack(buttons))
     return InlineKeyboardMarkup(inline_keyboard=keyboard_rows) if keyboard_rows else None
+
+
+def _pack(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """One row of the engine's as rows a phone shows whole: buttons stay side by side
+    while their labels fit ``ROW_CHARS`` (and ``BUTTONS_PER_ROW``), else the next starts a
+    row, so a long label gets the whole width."""
+    rows: list[list[InlineKeyboardButton]] = []
+    width = 0
+    for b in buttons:
+        size = utf16_len(b.text) + BUTTON_PADDING
+        if rows and len(rows[-1]) < BUTTONS_PER_ROW and width + size <= ROW_CHARS:
+            rows[-1].append(b)
+            width += size
+        else:
+            rows.append([b])
+            width = size
+    return rows
 
 
 async def with_retry(
@@ -158,6 +178,20 @@ async def quietly(call: Awaitable[object], what: str) -> None:
             log.info("%s failed: %s", what, exc)
     except TelegramAPIError as exc:
         log.info("%s failed: %s", what, exc)
+
+
+async def show_chosen(bot: Bot, chat_id: int, message_id: int, text: str, label: str) -> None:
+    """Edit a question whose button was pressed: no buttons, the answer below ("→ Да")."""
+    edited = f"{text}\n\n→ {label}"
+    if utf16_len(edited) > MESSAGE_LIMIT:
+        await remove_keyboard(bot, chat_id, message_id)
+        return
+    await quietly(
+        bot.edit_message_text(
+            edited, chat_id=chat_id, message_id=message_id, parse_mode=None, reply_markup=None
+        ),
+        "showing the chosen button",
+    )
 
 
 async def remove_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:

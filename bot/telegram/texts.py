@@ -61,6 +61,10 @@ DEACTIVATED = N_(
     "Ваш доступ к анкете отключён координатором. Если это ошибка, обратитесь к координатору."
 )
 NO_OPEN_CAMPAIGN = CAMPAIGN_TEXTS[Refusal.NO_OPEN_CAMPAIGN]
+#: One line for a command the bot does not have (the question stays in the message above).
+UNKNOWN_COMMAND = N_(
+    "Неизвестная команда. Команды: /menu, /progress, /review, /submit, /language, /help."
+)
 
 #: Bot menu commands and their descriptions (set with ``setMyCommands``).
 COMMANDS: tuple[tuple[str, str], ...] = (

@@ -63,6 +63,7 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
 <title data-ui="title">{_e(t["title"])}</title>
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/chat.css">
+<script src="/static/sheet.js" defer></script>
 <script src="/static/chat.js" defer></script>
 </head>
 <body class="chat-page" data-mode="{_e(mode)}" {data}>
@@ -91,14 +92,17 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
     <button type="button" data-cmd="help" class="icon" aria-label="{_e(t["help"])}" title="{_e(t["help"])}" data-ui-label="help">?</button>
   </nav>
 </header>
-<main id="transcript" class="transcript" role="log" aria-live="polite" aria-relevant="additions" aria-label="{_e(t["transcript"])}" data-ui-label="transcript" tabindex="-1">
-  <p class="hint" id="tagline" data-ui="tagline">{_e(t["tagline"])}</p>
+<main id="main" class="main" aria-labelledby="page-title">
+  <h1 id="page-title" class="visually-hidden" data-ui="heading">{_e(t["heading"])}</h1>
+  <div id="transcript" class="transcript" role="log" aria-live="polite" aria-relevant="additions" aria-label="{_e(t["transcript"])}" data-ui-label="transcript" tabindex="-1">
+    <p class="hint" id="tagline" data-ui="tagline">{_e(t["tagline"])}</p>
+  </div>
+  <form id="composer" class="composer" autocomplete="off" aria-label="{_e(t["message"])}" data-ui-label="message">
+    <label for="message" class="visually-hidden" data-ui="message">{_e(t["message"])}</label>
+    <textarea id="message" name="message" rows="1" maxlength="4000" enterkeyhint="send" placeholder="{_e(t["placeholder"])}" data-ui-placeholder="placeholder"></textarea>
+    <button type="submit" id="send" class="send" data-ui="send">{_e(t["send"])}</button>
+  </form>
 </main>
-<form id="composer" class="composer" autocomplete="off">
-  <label for="message" class="visually-hidden" data-ui="message">{_e(t["message"])}</label>
-  <textarea id="message" name="message" rows="1" maxlength="4000" enterkeyhint="send" placeholder="{_e(t["placeholder"])}" data-ui-placeholder="placeholder"></textarea>
-  <button type="submit" id="send" class="send" data-ui="send">{_e(t["send"])}</button>
-</form>
 </div>
 </body>
 </html>
@@ -106,4 +110,25 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
 
 
 #: Labels the script needs as data (it writes them with textContent).
-_SCRIPT_TEXTS = {"you", "bot", "done", "loading", "offline", "ended", "failed"}
+_SCRIPT_TEXTS = {
+    "you",
+    "bot",
+    "done",
+    "loading",
+    "offline",
+    "ended",
+    "failed",
+    "more",
+    "less",
+    "not_ready",
+    "total",
+    "add_row",
+    "remove_row",
+    "send_form",
+    "total_plain",
+    "category",
+    "count",
+    "table",
+    "edit",
+    "explained",
+}

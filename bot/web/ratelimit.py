@@ -39,6 +39,28 @@ class SlidingWindowLimiter:
         hits.append(now)
         return True
 
+    def blocked(self, key: str) -> bool:
+        """Whether ``key`` has used up its attempts in the window (nothing recorded).
+
+        The sign-in asks this first and records only failures (:meth:`fail`), so a valid
+        invitation link, opened any number of times, never uses up the allowance: one
+        office behind one address does not lock itself out.
+        """
+        hits = self._hits.get(key)
+        if not hits:
+            return False
+        now = self.clock()
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        return len(hits) >= self.limit
+
+    def fail(self, key: str) -> None:
+        """Record a failed attempt by ``key`` (counted even past the limit's edge)."""
+        now = self.clock()
+        if key not in self._hits and len(self._hits) >= self.max_keys:
+            self._forget_idle(now)
+        self._hits.setdefault(key, deque()).append(now)
+
     def retry_after(self, key: str) -> int:
         """Seconds until ``key`` may try again (at least 1)."""
         hits = self._hits.get(key)

@@ -8,7 +8,8 @@ Routes::
     GET  /tg             the same page as a Telegram Mini App (signs in with initData)
     GET  /api/state      the current prompt replayed, and the progress
     POST /api/input      {"kind": "text"|"button"|"command", "value": "...", "prompt": n}
-                         (``prompt``: the prompt shown when the text was typed)
+                         (``prompt``: the prompt shown when the text was typed), or a whole
+                         table: {"kind": "form", "value": expects.form, "form": {key: cell}}
     POST /api/language   {"lang": "ru"|"kk"|"en"}: switch the dialog's language at once
     POST /api/tg-auth    {"initData": "..."}: a session for the Mini App's Telegram user
     POST /api/logout     end the session
@@ -27,6 +28,7 @@ import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,7 @@ MAX_INPUT_BYTES = 16 * 1024
 MAX_VALUE_CHARS = 4000
 #: Every body the chat takes is a flat object; anything nested deeper is refused (400).
 MAX_JSON_DEPTH = 4
+MAX_FORM_CELLS = 400
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors https://web.telegram.org 'self'"
@@ -136,9 +139,9 @@ class WebChat:
         return session
 
     @staticmethod
-    def _payload(turned: Turned) -> web.Response:
+    def _payload(turned: Turned, organisation: str | None = None) -> web.Response:
         done_total = turned.progress
-        body = {
+        body: dict[str, Any] = {
             "replies": [reply_json(r) for r in turned.replies],
             "progress": None
             if done_total is None
@@ -147,14 +150,26 @@ class WebChat:
             "ui": ui_labels(turned.lang),
             "prompt": turned.prompt,
         }
+        if organisation is not None:  # after a language switch: the name in that language
+            body["organisation"] = organisation
         return web.json_response(body, dumps=_dumps)
 
     async def _run(
-        self, request: web.Request, session: Session, work: Awaitable[Turned]
+        self,
+        request: web.Request,
+        session: Session,
+        work: Awaitable[Turned],
+        *,
+        with_organisation: bool = False,
     ) -> web.Response:
         """Run a dialog call for the session; a contact that lost access loses the session."""
         try:
-            return self._payload(await work)
+            turned = await work
+            name = None
+            if with_organisation:
+                people = self.services.people
+                name = await people.organisation_name(await people.get(session.contact_id))
+            return self._payload(turned, name)
         except (errors.AccessDenied, errors.NotFound):
             await self.sessions.drop_contact(session.contact_id)
             raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
@@ -177,7 +192,7 @@ class WebChat:
         if _PREVIEW_BOTS.search(request.headers.get("User-Agent", "")):
             return self._page(lang, "preview", 200)
         address = self._client(request)
-        if not self.limiter.allow(address):
+        if self.limiter.blocked(address):  # only failed tokens count (see ratelimit.fail)
             log.warning("sign-in rate limit hit by %s", address)
             retry = str(self.limiter.retry_after(address))
             return self._page(lang, "rate_limited", 429, **{"Retry-After": retry})
@@ -195,6 +210,7 @@ class WebChat:
                 device = secrets.token_urlsafe(32)
                 joined = await self._join(token, device, lang)
         except InvitationRefused as refused:
+            self.limiter.fail(address)
             situation, status = REFUSAL_PAGES[refused.reason]
             log.info("invitation refused for %s: %s", address, refused.reason.value)
             return self._page(lang, situation, status)
@@ -256,8 +272,10 @@ class WebChat:
         session = await self._api_session(request)
         body = await read_json(request)
         kind, value = body.get("kind"), body.get("value")
-        if kind not in ("text", "button", "command") or not isinstance(value, str):
-            raise _json_error(400, "kind must be text, button or command; value a string", "bad")
+        if kind not in ("text", "button", "command", "form") or not isinstance(value, str):
+            raise _json_error(
+                400, "kind must be text, button, command or form; value a string", "bad"
+            )
         if len(value) > MAX_VALUE_CHARS:
             raise _json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
         if kind == "command" and value not in COMMANDS:
@@ -267,7 +285,11 @@ class WebChat:
             not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < 2**31
         ):
             raise _json_error(400, "prompt must be the number of the prompt shown", "bad")
-        inp = Input(kind, value, prompt if kind == "text" else None)
+        inp = (
+            Input.table(value, form_values(body.get("form")), prompt)
+            if kind == "form"
+            else Input(kind, value, prompt if kind == "text" else None)
+        )
         return await self._run(
             request, session, self.service.converse(session.contact_id, inp, channel="web")
         )
@@ -280,7 +302,7 @@ class WebChat:
         if not isinstance(lang, str) or lang not in i18n.LANGUAGES:
             raise _json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
         work = switch_language(self.service, session.contact_id, lang, channel="web")
-        return await self._run(request, session, work)
+        return await self._run(request, session, work, with_organisation=True)
 
     async def tg_auth(self, request: web.Request) -> web.StreamResponse:
         """A session for the Telegram user of a Mini App, whose initData the bot token signs."""
@@ -289,7 +311,7 @@ class WebChat:
         if not token:
             raise _json_error(404, page_text(lang, "not_found")[1], "no_bot")
         address = self._client(request)
-        if not self.limiter.allow(address):
+        if self.limiter.blocked(address):
             raise _json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
         body = await read_json(request)
         init_data = body.get("initData")
@@ -298,6 +320,7 @@ class WebChat:
         try:
             data = validate_init_data(init_data, token)
         except InvalidInitData as exc:
+            self.limiter.fail(address)
             log.info("Mini App initData refused from %s: %s", address, exc)
             raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
         person = await self.services.people.by_telegram(data["user_id"])
@@ -380,12 +403,32 @@ def _dumps(obj: Any) -> str:
 
 
 def reply_json(reply: Reply) -> dict[str, Any]:
-    """A reply as the page gets it: text and button labels are plain text."""
-    return {
+    """A reply as the page gets it: text and button labels are plain text; what the
+    question expects (a table of inputs, whether text answers it) and a review's entries
+    as data, which the page also writes with ``textContent`` only."""
+    body: dict[str, Any] = {
         "text": reply.text,
         "kind": reply.kind,
         "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
     }
+    if reply.expects is not None:
+        body["expects"] = asdict(reply.expects)
+    if reply.review:
+        body["review"] = [asdict(entry) for entry in reply.review]
+    return body
+
+
+def form_values(raw: object) -> dict[str, str]:
+    """A table's cells as sent (key → text as typed); raises a JSON 400 otherwise."""
+    if not isinstance(raw, dict) or len(raw) > MAX_FORM_CELLS:
+        raise _json_error(400, f"form must be an object of at most {MAX_FORM_CELLS} cells", "bad")
+    cells: dict[str, str] = {}
+    for key, value in raw.items():
+        if not isinstance(value, str) or len(key) > 200 or len(value) > MAX_VALUE_CHARS:
+            raise _json_error(400, "form cells must be strings", "bad")
+        if value.strip():
+            cells[key] = value
+    return cells
 
 
 def _json_error(status: int, message: str, code: str) -> web.HTTPException:

@@ -26,6 +26,14 @@ class DemoOrganisation:
     token: str
 
 
+def describe_kind(kind: str, lang: str) -> tuple[str, list[tuple[int, str]]]:
+    """A subject kind in words: its label and its blocks' (number, title) in ``lang``."""
+    q = default()
+    label = next(k.label for k in q.subject_kinds if k.code == kind)
+    blocks = [(b.number, i18n.gettext(lang, b.title)) for b in q.blocks_for(kind)]
+    return i18n.gettext(lang, label), blocks
+
+
 async def seed_demo(
     store: Store, today: date | None = None
 ) -> tuple[Campaign, list[DemoOrganisation]]:

@@ -6,7 +6,7 @@ each one (a test checks that the two agree).
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     web_host: str = Field("127.0.0.1", description="Address the web chat listens on")
     web_port: int = Field(8080, description="Port the web chat listens on")
     public_url: str = Field(
-        "http://127.0.0.1:8080", description="Base URL people open (invite links, Mini App)"
+        "http://127.0.0.1:8080",
+        description="Base URL people open (invite links, Mini App); unset: WEB_HOST:WEB_PORT",
     )
     webhook_path: str | None = Field(
         None, description="Serve Telegram through a webhook at this path instead of polling"
@@ -67,6 +68,22 @@ class Settings(BaseSettings):
     export_suppression_k: int = Field(
         5, ge=2, description="Cells of persons below this count are shown as <k in exports"
     )
+
+    @model_validator(mode="after")
+    def _public_url_follows_the_port(self) -> Settings:
+        """Unset, PUBLIC_URL is where this process listens, so ``WEB_PORT=8090`` alone
+        prints links to port 8090 (it stays out of ``model_fields_set``: ``--port`` may
+        still move it)."""
+        if "public_url" not in self.model_fields_set or not self.public_url.strip():
+            self.model_fields_set.discard("public_url")
+            self.__dict__["public_url"] = local_url(self.web_host, self.web_port)
+        return self
+
+
+def local_url(host: str, port: int) -> str:
+    """The address of this machine's listener as a browser on it opens it."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
 
 
 def load_settings() -> Settings:

@@ -147,6 +147,8 @@ def replies_of(calls: list[Call], chat_id: int) -> list[Reply]:
         if c.params.get("chat_id") != chat_id:
             continue
         rows = (c.params.get("reply_markup") or {}).get("inline_keyboard", [])
+        if c.method == "editMessageText" and not rows:
+            continue  # a pressed question keeping its answer ("→ Да"), not a new reply
         buttons = tuple(tuple(Button(b["text"], b["callback_data"]) for b in row) for row in rows)
         out.append(Reply(c.params["text"], buttons))
     return out

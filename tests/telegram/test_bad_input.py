@@ -75,14 +75,13 @@ async def test_unknown_command(running: Harness, mid_walk: TelegramPerson):
     h, p = running, mid_walk
     stored = await h.stored(KIND)
     code = (await h.state(8001))["code"]
+    state = await h.state(8001)
     for text in ("/foo", "/DROP_TABLE"):
-        assert screen(await p.send(Input.text(text))) == [
-            (f"{UNKNOWN_COMMAND}\n\n{QUESTION}", QUESTION_ROWS)
-        ]
+        # one line: the question stays in the message above, nothing is resent
+        assert screen(await p.send(Input.text(text))) == [(UNKNOWN_COMMAND, [])]
+    assert await h.state(8001) == state  # the dialog did not move (not even its nonce)
     assert await p.send(Input.text("/menu@saualnama_test_bot x"))  # the menu, addressed to us
     assert await h.stored(KIND) == stored
-    # the engine shows the current question again after an unknown command
-    await p.send(Input.text("/foo"))
     assert (await h.state(8001))["code"] == code
 
 
@@ -119,8 +118,9 @@ async def test_double_tap_is_harmless(running: Harness, mid_walk: TelegramPerson
     after = await h.state(8001)
     assert after["mode"] == "no_data" and after["code"] == state["code"]
     assert await h.stored(KIND) == (await snapshot(h))[0]
-    edits = [c for c in p.calls if c.method == "editMessageReplyMarkup"]
+    edits = [c for c in p.calls if c.method == "editMessageText"]
     assert len(edits) == 2 and edits[0].error is None
+    assert edits[0].params["text"].endswith("\n\n→ Нет данных")
     assert "not modified" in edits[1].error["description"]  # ignored by the bot
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dialogs.questionnaire import default
 from dialogs.walk import Walk
 from tests.engine.scripted import button
@@ -53,7 +55,10 @@ async def test_join_by_deep_link_answer_everything_and_submit(running: Harness):
 
     presses = [c for c in h.tg.calls if c.method == "answerCallbackQuery"]
     assert len(presses) >= 20, "every button press is answered"
-    assert h.tg.calls_of("editMessageReplyMarkup"), "pressed keyboards are removed"
+    edits = [c for c in h.tg.calls_of("editMessageText") if c.error is None]
+    assert edits, "pressed questions lose their buttons and keep the answer"
+    assert all("reply_markup" not in c.params or not c.params["reply_markup"] for c in edits)
+    assert all(re.search(r"\n\n→ \S", c.params["text"]) for c in edits)
     check_telegram_limits(h)
     # HTML typed by the person is stored and shown as typed (no parse_mode).
     assert any("<b>" in str(v) for _, v in (await h.stored(KIND)).values())

@@ -48,6 +48,14 @@ def test_keyboard_rows_and_callback_data_limit():
     markup = keyboard([row])
     assert [len(r) for r in markup.inline_keyboard] == [8, 2]
     assert keyboard([]) is None
+    # labels too long to share a row whole get a row each (Telegram cuts, never wraps)
+    long = (Button("Ст. 128 УК — торговля людьми", "1|a"), Button("Ст. 135 УК", "1|b"))
+    assert [[b.text for b in r] for r in keyboard([long]).inline_keyboard] == [
+        ["Ст. 128 УК — торговля людьми"],
+        ["Ст. 135 УК"],
+    ]
+    short = (Button("Да", "1|y"), Button("Нет", "1|n"))
+    assert [len(r) for r in keyboard([short]).inline_keyboard] == [2]
     with pytest.raises(ValueError):
         keyboard([[Button("x", "1|" + "y" * 63)]])
     with pytest.raises(ValueError):

@@ -85,7 +85,8 @@ async def test_state_replays_the_current_question_with_progress(webchat):
     assert again["lang"] == "ru"
     assert again["ui"]["menu"] == i18n.gettext("ru", "Меню")
     for reply in again["replies"]:
-        assert set(reply) == {"text", "kind", "buttons"}
+        assert set(reply) == {"text", "kind", "buttons", "expects"}
+        assert reply["expects"]["text"] is True  # typed text answers a yes/no question
         for row in reply["buttons"]:
             for b in row:
                 assert set(b) == {"label", "data"}
@@ -298,3 +299,57 @@ async def test_a_session_survives_a_restart(webchat):
         assert await webchat.web_sessions() == []
     finally:
         await store.close()
+
+
+async def _skip_to(webchat, kind: str, code: str) -> None:
+    """Answer every field between the first and ``code`` with "no data" through the store
+    (answering the first then leads to ``code``)."""
+    from dialogs.walk import Walk
+
+    response_id = await webchat.response_id(kind)
+    (contact,) = await webchat.store.list_contacts(webchat.orgs[kind].organisation.id)
+    for step in Walk(default(), webchat.orgs[kind].organisation.blocks).steps[1:]:
+        if step.code == code:
+            return
+        await webchat.store.save_answer(
+            response_id, step.code, no_data_reason="нет учёта", contact_id=contact.id,
+            channel="web",
+        )  # fmt: skip
+
+
+async def test_a_list_sent_as_one_table(webchat):
+    """The page's table of inputs: the whole list in one call, stored as the rows typed."""
+    client = await webchat.new_client()
+    csrf, body = await begin(webchat, client, "tourism_ministry")
+    await _skip_to(webchat, "tourism_ministry", "b01.i05.partner_states")
+    for action in ("cmd:menu", "blk:1", "itm:b01.i05"):  # the menu: block 1, item 1.5
+        tap = {"kind": "button", "value": button(body, action)}
+        body = await (await post(client, "/api/input", tap, csrf)).json()
+    expects = body["replies"][-1]["expects"]
+    assert expects["field"] == "b01.i05.partner_states" and expects["kind"] == "list"
+    columns = [c["code"] for c in expects["columns"]]
+    cells = {f"{row}.{col}": f"{col} {row}" for row in (1, 2) for col in columns}
+    country = [c["code"] for c in expects["columns"] if c["kind"] == "country"]
+    for row in (1, 2):
+        for col in country:
+            cells[f"{row}.{col}"] = ("Узбекистан", "Кыргызстан")[row - 1]
+    cells["3." + columns[0]] = "   "  # an empty cell is left out
+    payload = {"kind": "form", "value": expects["form"], "form": cells}
+    resp = await post(client, "/api/input", payload, csrf)
+    assert resp.status == 200, await resp.text()
+    stored = (await webchat.answers("tourism_ministry"))["b01.i05.partner_states"]
+    assert stored[0] == "answered"
+    assert len(stored[1]) == 2
+    for col in country:
+        assert [entry[col] for entry in stored[1]] == ["UZ", "KG"]
+
+
+async def test_bad_tables_are_refused(webchat):
+    client = await webchat.new_client()
+    csrf, _ = await begin(webchat, client, "tourism_ministry")
+    for form in (["x"], {"1.a": 5}, {f"{n}.a": "x" for n in range(401)}):
+        resp = await post(
+            client, "/api/input", {"kind": "form", "value": "1|form", "form": form}, csrf
+        )
+        assert resp.status == 400, form
+    assert await webchat.answers("tourism_ministry") == {}

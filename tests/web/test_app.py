@@ -45,6 +45,17 @@ async def test_serve_with_demo_prints_links_serves_web_without_telegram_and_stop
     web_links = [w for w in text.split() if "/i/" in w]
     tg_links = [w for w in text.split() if w.startswith("https://t.me/saualnama_bot?start=")]
     assert len(web_links) == len(tg_links) == 16
+    # Each link says what it opens: the kind in words, its code and its blocks with titles.
+    assert (
+        "  Non-profit organisation working in the sphere of countering trafficking in persons"
+        " (ngo), blocks 1, 16:\n    1. General questions; 16. Non-profit organisations working"
+        " in the sphere of countering trafficking in persons\n"
+    ) in text
+    assert (
+        "(mvd_unit), blocks 1, 2:\n    1. General questions; 2. Ministry of Internal Affairs"
+        " of the Republic of Kazakhstan\n"
+    ) in text
+    assert f"    {web_links[0]}\n" in text
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         async with http.get(web_links[0], allow_redirects=False) as resp:
             assert resp.status == 303
@@ -67,6 +78,25 @@ def test_public_url_follows_host_and_port_unless_set():
     fixed = Settings(_env_file=None, public_url="https://x.kz")
     assert effective_settings(fixed, None, 9000).public_url == "https://x.kz"
     assert effective_settings(plain) is plain
+
+
+def test_public_url_follows_web_port_from_the_environment(monkeypatch):
+    """WEB_PORT alone moves the printed links too (they pointed at 8080 before)."""
+    from dialogs.application.settings import Settings
+
+    monkeypatch.setenv("WEB_PORT", "8090")
+    assert Settings(_env_file=None).public_url == "http://127.0.0.1:8090"
+    monkeypatch.setenv("WEB_HOST", "0.0.0.0")
+    assert Settings(_env_file=None).public_url == "http://127.0.0.1:8090"
+    monkeypatch.setenv("PUBLIC_URL", "https://saualnama.example.kz")
+    assert Settings(_env_file=None).public_url == "https://saualnama.example.kz"
+    monkeypatch.setenv("PUBLIC_URL", "")  # as .env.example leaves it
+    assert Settings(_env_file=None).public_url == "http://127.0.0.1:8090"
+    monkeypatch.delenv("PUBLIC_URL")
+    # --port still moves an unset PUBLIC_URL that WEB_PORT had set
+    assert effective_settings(Settings(_env_file=None), None, 9100).public_url == (
+        "http://127.0.0.1:9100"
+    )
 
 
 def test_links_and_arguments():

@@ -126,6 +126,18 @@ def test_sliding_window_limiter():
     assert limiter.allow("a")
 
 
+def test_limiter_counting_failures_only():
+    now = [0.0]
+    limiter = SlidingWindowLimiter(2, 60, clock=lambda: now[0])
+    assert not limiter.blocked("a")
+    limiter.fail("a")
+    assert not limiter.blocked("a")
+    limiter.fail("a")
+    assert limiter.blocked("a") and not limiter.blocked("b")
+    now[0] = 61
+    assert not limiter.blocked("a")
+
+
 def test_accept_language_negotiation():
     assert negotiate(None) == "ru"
     assert negotiate("kk-KZ,kk;q=0.9,ru;q=0.8") == "kk"

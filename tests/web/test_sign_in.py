@@ -157,6 +157,21 @@ async def test_sign_in_rate_limit_per_address(webchat):
     assert await webchat.store.list_contacts(webchat.orgs["ngo"].organisation.id) == []
 
 
+async def test_valid_links_never_use_up_the_limit_wrong_tokens_do(webchat):
+    """One office behind NAT: 20 people open their valid link within the minute and all
+    get in; the same address's wrong tokens are limited at the 11th."""
+    client = await webchat.new_client(sign_in_attempts_per_minute=10)
+    for _ in range(20):
+        resp = await client.get(f"/i/{webchat.token('ngo')}", allow_redirects=False)
+        assert resp.status == 303
+        assert resp.headers["Location"] == "/chat"
+    for _ in range(10):
+        assert (await client.get("/i/" + "z" * 43, allow_redirects=False)).status == 404
+    limited = await client.get("/i/" + "z" * 43, allow_redirects=False)
+    assert limited.status == 429
+    assert notice(await limited.text()) == page_text("ru", "rate_limited")
+
+
 async def test_foreign_token_pages(webchat, monkeypatch):
     """Tokens of another campaign, or for an identity bound elsewhere: 409 with a clear page."""
     from storage import errors

@@ -46,10 +46,104 @@
     return node;
   }
 
+  var FOLD_CHARS = 360;   /* a paragraph longer than this is folded behind "more" */
+  var LINE_CHARS = 400;   /* a review line longer than this is folded on its own */
+
+  var REVIEW_CHARS = 600;  /* a review answer longer than this is folded (an option's full
+                              text, ~500 characters, stays whole) */
+
+  function foldable(text, className, limit) {
+    /* A paragraph shown whole when short; else its start, and a button that shows the rest. */
+    var most = limit || FOLD_CHARS;
+    var node = element("p", className);
+    if (text.length <= most) { node.textContent = text; return node; }
+    var cut = text.lastIndexOf(" ", most);
+    if (cut < most / 2) { cut = most; }
+    var head = element("span", "fold-head", text.slice(0, cut));
+    var rest = element("span", "fold-rest", text.slice(cut));
+    var ellipsis = element("span", "fold-ellipsis", "… ");
+    rest.hidden = true;
+    var toggle = element("button", "more", t("more"));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function () {
+      var open = rest.hidden;
+      rest.hidden = !open;
+      ellipsis.hidden = open;
+      toggle.textContent = open ? t("less") : t("more");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    node.appendChild(head);
+    node.appendChild(rest);
+    node.appendChild(ellipsis);
+    node.appendChild(toggle);
+    return node;
+  }
+
+  var ITEM_LINE = /^\s*\d+(\.\d+)+\.?\s/;   /* "1.3. Введение систем…": the item asked */
+  var SHORT_QUESTION = 520;  /* a question longer than this shows its short form first */
+
+  function paragraphs(node, text) {
+    var parts = text.split("\n\n");
+    parts.forEach(function (part, n) {
+      node.appendChild(element("p", "text para" + (n === parts.length - 1 ? " asked" : ""), part));
+    });
+  }
+
+  function fillQuestion(item, text) {
+    /* Short form: a short lead ("Сохранено."), the item's number and question, and what
+       is asked now (the last paragraph); the greeting and long notes behind "more". */
+    var parts = text.split("\n\n");
+    if (text.length <= SHORT_QUESTION || parts.length < 2) { paragraphs(item, text); return; }
+    var short = element("div", "short");
+    var full = element("div", "full");
+    var lead = parts[0].length <= 120 ? parts[0] : "";
+    if (lead) { short.appendChild(element("p", "text para", lead)); }
+    var items = [];
+    parts.slice(lead ? 1 : 0, -1).forEach(function (part) {
+      part.split("\n").forEach(function (line) { if (ITEM_LINE.test(line)) { items.push(line); } });
+    });
+    if (items.length) { short.appendChild(element("p", "text para item-line", items.join("\n"))); }
+    short.appendChild(element("p", "text para asked", parts[parts.length - 1]));
+    text.split("\n\n").forEach(function (part) { full.appendChild(element("p", "text para", part)); });
+    full.hidden = true;
+    var toggle = element("button", "more", t("more"));
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.addEventListener("click", function () {
+      var open = full.hidden;
+      full.hidden = !open;
+      short.hidden = open;
+      toggle.textContent = open ? t("less") : t("more");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    item.appendChild(short);
+    item.appendChild(full);
+    item.appendChild(toggle);
+  }
+
+  function fill(item, text, kind) {
+    /* A review folds each long answer on its own line; a long question shows its short
+       form; anything else long folds after its start. */
+    if (kind === "summary") {
+      text.split("\n\n").forEach(function (part) {
+        var block = element("div", "text para");
+        part.split("\n").forEach(function (line) {
+          block.appendChild(line.length > LINE_CHARS ? foldable(line, "line") : element("p", "line", line));
+        });
+        item.appendChild(block);
+      });
+    } else if (kind === "question") {
+      fillQuestion(item, text);
+    } else {
+      item.appendChild(foldable(text, "text"));
+    }
+  }
+
   function addMessage(who, text, kind) {
     var item = element("div", "msg " + who + (kind ? " kind-" + kind : ""));
     item.appendChild(element("span", "visually-hidden", (who === "me" ? t("you") : t("bot")) + ": "));
-    item.appendChild(element("p", "text", text));
+    if (who === "me") { item.appendChild(element("p", "text", text)); } else { fill(item, text, kind); }
     transcript.appendChild(item);
     return item;
   }
@@ -82,8 +176,11 @@
     }
   }
 
+  var lastProgress = null;
+
   function setProgress(p) {
     if (!p || !p.total) { return; }
+    lastProgress = p;
     progress.max = p.total;
     progress.value = p.done;
     var text = t("done").replace("{done}", p.done).replace("{total}", p.total);
@@ -117,24 +214,93 @@
     });
   }
 
+  function buttonCount(reply) {
+    return (reply.buttons || []).reduce(function (n, row) { return n + row.length; }, 0);
+  }
+
+  function expectsText(replies) {
+    /* The engine says whether typed text answers the step (Reply.expects.text); without
+       that, a question with a few buttons takes text and a long list is a menu. */
+    for (var n = replies.length - 1; n >= 0; n -= 1) {
+      if (replies[n].expects) { return !!replies[n].expects.text; }
+    }
+    var last = replies[replies.length - 1];
+    return !!last && last.kind === "question" && buttonCount(last) <= 8;
+  }
+
+  function isTable(expects) {
+    return !!expects && !!expects.form &&
+      ((expects.categories && expects.categories.length) || (expects.columns && expects.columns.length));
+  }
+
+  function addReview(item, entries) {
+    /* Every answer in full (long ones folded), by item; a mismatch with its explanation;
+       one tap on "Изменить" opens the item. */
+    var list = element("div", "review");
+    var lastItem = null;
+    entries.forEach(function (e) {
+      if (e.item !== lastItem) {
+        lastItem = e.item;
+        list.appendChild(element("p", "review-item", e.item + ". " + e.question));
+      }
+      var row = element("div", "review-entry kind-" + e.kind);
+      row.appendChild(element("p", "review-label", e.label));
+      row.appendChild(foldable(e.answer, "review-answer", REVIEW_CHARS));
+      if (e.note) { row.appendChild(foldable(t("explained") + ": " + e.note, "review-note", REVIEW_CHARS)); }
+      if (e.edit) {
+        var edit = element("button", "more", t("edit"));
+        edit.type = "button";
+        edit.setAttribute("aria-label", t("edit") + ": " + e.item + " " + e.label);
+        edit.addEventListener("click", function () {
+          send({ kind: "button", value: e.edit }, t("edit") + ": " + e.item, true);
+        });
+        row.appendChild(edit);
+      }
+      list.appendChild(row);
+    });
+    item.appendChild(list);
+  }
+
   function render(data, focusChoice) {
     if (typeof data.prompt === "number") { prompt = data.prompt; }
-    var previous = transcript.querySelectorAll("button.choice");
+    var previous = transcript.querySelectorAll("button.choice, .sheet input, .sheet button");
     var firstItem = null;
     var firstChoice = null;
-    (data.replies || []).forEach(function (reply) {
-      var item = addMessage("bot", reply.text, reply.kind);
+    var firstCell = null;
+    var replies = data.replies || [];
+    if (data.ui) { applyUi(data.lang, data.ui); }
+    if (data.organisation) { document.getElementById("org").textContent = data.organisation; }
+    replies.forEach(function (reply) {
+      var review = reply.review && reply.review.length;
+      var item = review ? addMessage("bot", "", reply.kind) : addMessage("bot", reply.text, reply.kind);
+      if (review) { addReview(item, reply.review); }
       if (!firstItem) { firstItem = item; }
-      if (reply.buttons && reply.buttons.length) {
-        var first = addButtons(item, reply.buttons);
+      if (isTable(reply.expects) && window.SaualnamaSheet) {
+        var expects = reply.expects;
+        var cell = window.SaualnamaSheet.build(item, expects, t, function (values, echo) {
+          send({ kind: "form", value: expects.form, form: values, prompt: prompt }, echo, false);
+        });
+        if (!firstCell) { firstCell = cell; }
+      }
+      var rows = reply.buttons || [];
+      if (isTable(reply.expects)) {  /* the table has a box per category: no button per category */
+        rows = rows.map(function (row) {
+          return row.filter(function (b) { return b.data.split("|")[1].indexOf("cat:") !== 0; });
+        }).filter(function (row) { return row.length; });
+      }
+      if (rows.length) {
+        var first = addButtons(item, rows);
         if (!firstChoice) { firstChoice = first; }
       }
     });
     previous.forEach(function (button) { button.disabled = true; });
     if (data.progress) { setProgress(data.progress); }
-    if (data.ui) { applyUi(data.lang, data.ui); }
     scrollToLatest(firstItem);
-    if (focusChoice && firstChoice) {
+    if (firstCell) {
+      firstCell.focus({ preventScroll: true });
+    } else if (expectsText(replies) && !ended) {
+      box.focus({ preventScroll: true });
+    } else if (focusChoice && firstChoice) {
       firstChoice.focus({ preventScroll: true });
     }
   }
@@ -198,7 +364,9 @@
     box.value = "";
     grow();
     // Typed text names the prompt it answers: never stored in a question not shown here.
-    send({ kind: "text", value: text, prompt: prompt }, text, false).then(function () { box.focus(); });
+    send({ kind: "text", value: text, prompt: prompt }, text, false).then(function (ok) {
+      if (!ok || document.activeElement === document.body) { box.focus(); }  /* else render chose */
+    });
   });
 
   box.addEventListener("keydown", function (event) {
@@ -214,8 +382,20 @@
   }
   box.addEventListener("input", grow);
 
+  function notReady() {
+    /* The header's "submit" before everything is answered: say so here and stay on the
+       question, instead of sending the person back to the first unanswered field. */
+    var p = lastProgress;
+    if (!p || p.done >= p.total) { return false; }
+    var item = addMessage("bot", t("not_ready").replace("{done}", p.done).replace("{total}", p.total), "info");
+    item.setAttribute("role", "status");
+    scrollToLatest(item);
+    return true;
+  }
+
   document.querySelectorAll("button[data-cmd]").forEach(function (button) {
     button.addEventListener("click", function () {
+      if (button.dataset.cmd === "submit" && notReady()) { return; }
       var label = button.getAttribute("aria-label") || button.textContent;
       send({ kind: "command", value: button.dataset.cmd }, label, true);
     });

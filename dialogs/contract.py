@@ -153,6 +153,8 @@ class Context:
     status: str = "not_started"
     return_reason: str | None = None
     response_version: int | None = None
+    #: a return limited to some items: item code → the coordinator's note on it
+    return_items: dict[str, str] = field(default_factory=dict)
 
     @property
     def read_only(self) -> bool:

@@ -46,6 +46,8 @@ PROBLEMS = {
     "uses": N_("Укажите, сколько человек может воспользоваться ссылкой: от 1 до {most}."),
     "days": N_("Укажите срок действия ссылки в днях: от 1 до {most}."),
     "filter": N_("Фильтр «{name}» не понят и не применён."),
+    "not_submitted": N_("Вернуть или принять можно только отправленную анкету."),
+    "no_items": N_("Отметьте хотя бы один пункт, который нужно исправить."),
 }
 
 #: Error pages: (title, explanation) by what happened.
@@ -117,3 +119,19 @@ def letter(lang: str, **values: Any) -> dict[str, str]:
         key: translate(lang, msgid, **{k: values[k] for k in wanted.get(key, ())})
         for key, msgid in LETTER.items()
     }
+
+
+#: Texts of the dashboard that Python chooses.
+DASHBOARD = {
+    "no_region": N_("Регион не указан"),
+    "kind": N_("Вид субъекта"),
+}
+
+#: The return-or-accept card of the organisation page.
+DECISION = {
+    "returned": N_(
+        "Анкета возвращена на доработку. Сообщений отправлено в Telegram: {sent}; "
+        "в веб-чате контакт увидит замечания, когда откроет анкету."
+    ),
+    "accepted": N_("Анкета принята. Изменить её можно только после возврата на доработку."),
+}

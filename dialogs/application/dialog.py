@@ -180,6 +180,7 @@ class DialogService:
             if campaign.status == "closed" and response.status != "submitted"
             else response.status,
             return_reason=response.return_reason,
+            return_items=dict(response.return_items or {}),
             response_version=response.version,
         )
         return campaign_id, ctx, response

@@ -217,6 +217,26 @@ class Reminders:
             log.info("reminders: %s sent, %s failed or skipped", sent, len(done) - sent)
         return done
 
+    async def send_returned(
+        self, sender: Sender, *, today: date, campaign_id: int, organisation_id: int
+    ) -> list[Delivery]:
+        """Send the ``returned-K`` reminders of one organisation now (the coordinator just
+        returned its response), claimed like every reminder so the loop does not send them
+        again; web-only contacts come back ``skipped`` (they see the return in the chat)."""
+        done: list[Delivery] = []
+        for planned in await self.plan_due(today=today, days=(), campaign_id=campaign_id):
+            if planned.organisation_id != organisation_id or not planned.kind.startswith(
+                "returned-"
+            ):
+                continue
+            if planned.telegram_user_id is None:
+                done.append(planned)
+                continue
+            result = await self._deliver(sender, planned, planned.telegram_user_id)
+            if result is not None:
+                done.append(result)
+        return done
+
     async def _deliver(self, sender: Sender, planned: Delivery, chat: int) -> Delivery | None:
         """Claim, send, record one reminder; ``None`` if another run has it already."""
         store = self._store

@@ -23,6 +23,7 @@ from admin.panel import (
     views_auth,
     views_campaigns,
     views_dashboard,
+    views_downloads,
     views_organisation,
     views_review,
 )
@@ -53,6 +54,9 @@ ROUTES: list[tuple[str, str, Callable[..., Any], str, Access]] = [
     ("GET", "/campaigns/{campaign_id}", views_campaigns.campaign, "campaign", A.READER),
     ("GET", "/campaigns/{campaign_id}/dashboard", views_dashboard.dashboard, "dashboard",
      A.READER),
+    ("GET", "/campaigns/{campaign_id}/downloads", views_downloads.downloads, "downloads",
+     A.READER),
+    ("GET", "/campaigns/{campaign_id}/export", views_downloads.export, "export", A.READER),
     ("GET", "/campaigns/{campaign_id}/organisations/{organisation_id}",
      views_organisation.organisation, "organisation", A.READER),
     ("POST", "/campaigns/{campaign_id}/organisations/{organisation_id}/invitations",

@@ -234,8 +234,9 @@ class ResponseStore(StoreBase):
             response.accepted_at = response.accepted_by = None
             response.version += 1
             response.updated_at = now
+            more = {"items": sorted(items)} if items else {}
             self._audit(s, actor, "response.returned", "response", response_id, reason=reason,
-                        items=sorted(items or {}))  # fmt: skip
+                        **more)  # fmt: skip
         return response
 
     async def accept_response(self, response_id: int, *, actor: str) -> Response:

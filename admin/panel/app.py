@@ -25,6 +25,7 @@ from admin.panel import (
     views_dashboard,
     views_downloads,
     views_organisation,
+    views_reminders,
     views_review,
 )
 from admin.panel.auth import Auth
@@ -57,6 +58,8 @@ ROUTES: list[tuple[str, str, Callable[..., Any], str, Access]] = [
     ("GET", "/campaigns/{campaign_id}/downloads", views_downloads.downloads, "downloads",
      A.READER),
     ("GET", "/campaigns/{campaign_id}/export", views_downloads.export, "export", A.READER),
+    ("GET", "/campaigns/{campaign_id}/reminders", views_reminders.reminders, "reminders",
+     A.READER),
     ("GET", "/campaigns/{campaign_id}/organisations/{organisation_id}",
      views_organisation.organisation, "organisation", A.READER),
     ("POST", "/campaigns/{campaign_id}/organisations/{organisation_id}/invitations",

@@ -26,9 +26,9 @@ from tests.panel.data import XSS_ANSWER, XSS_NAME
 SERIOUS = ("serious:", "critical:")
 
 
-async def signed_in(browser: Any, base: str, size: str) -> tuple[Any, Any, list[str]]:
+async def signed_in(chromium: Any, base: str, size: str) -> tuple[Any, Any, list[str]]:
     width, height = SIZES[size]
-    context = await browser.new_context(
+    context = await chromium.new_context(
         viewport={"width": width, "height": height}, device_scale_factor=1,
         is_mobile=size == "phone", has_touch=size == "phone", locale="ru-RU",
     )  # fmt: skip

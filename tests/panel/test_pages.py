@@ -54,6 +54,7 @@ async def test_markup_renders_as_text_on_every_page(panel: PanelEnv) -> None:
         "dashboard": f"/admin/campaigns/{panel.campaign.id}/dashboard",
         "dashboard filtered": f"/admin/campaigns/{panel.campaign.id}/dashboard?region=%3Cimg",
         "downloads": f"/admin/campaigns/{panel.campaign.id}/downloads",
+        "reminders": f"/admin/campaigns/{panel.campaign.id}/reminders",
     }
     seen = {}
     for name, path in pages.items():

@@ -47,8 +47,9 @@ async def snapshot(env: PanelEnv) -> Any:
     events = [e.action for e in await env.store.list_audit_events()]
     responses = [(r.id, r.status, r.accepted_at, r.return_items)
                  for r in await env.store.list_responses(env.campaign.id)]  # fmt: skip
+    campaign = await env.store.get_campaign(env.campaign.id)
     return (users, len(record.invitations), [a for a in events if not a.startswith("panel.")],
-            responses)  # fmt: skip
+            responses, campaign.status, campaign.deadline)  # fmt: skip
 
 
 def test_every_post_route_but_the_sign_in_steps_is_for_coordinators_only() -> None:
@@ -71,7 +72,8 @@ async def test_an_expert_reads_but_every_post_is_refused(panel: PanelEnv) -> Non
     for name, path in posts:
         resp = await panel.post(expert, concrete(path, panel, coordinator, filled.organisation.id),
                                 {"csrf": csrf, "uses": "1", "days": "5", "required": "1",
-                                 "item": "b01.i01", "note:b01.i01": "x"})  # fmt: skip
+                                 "item": "b01.i01", "note:b01.i01": "x", "confirm": "1",
+                                 "deadline": "2026-05-01"})  # fmt: skip
         assert resp.status == 403, name
         assert "только координатору" in await resp.text()
     assert await snapshot(panel) == before

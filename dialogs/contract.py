@@ -259,6 +259,8 @@ class Context:
     last_year: dict[str, Answer] = field(default_factory=dict)
     #: The organisation's name by language, so a language switch renames it at once.
     organisation_names: dict[str, str] = field(default_factory=dict)
+    #: a return limited to some items: item code → the coordinator's note on it
+    return_items: dict[str, str] = field(default_factory=dict)
 
     def organisation_in(self, lang: str) -> str:
         """The organisation's name in ``lang`` (its Russian name where there is no other)."""

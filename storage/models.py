@@ -323,6 +323,12 @@ class Response(Base):
     submitted_at: Mapped[datetime | None]
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     return_reason: Mapped[str | None] = mapped_column(Text)
+    #: the items of the last return with the coordinator's note on each ({item code: note})
+    return_items: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
+    returned_at: Mapped[datetime | None]
+    #: the coordinator accepted the submission (cleared by a later return)
+    accepted_at: Mapped[datetime | None]
+    accepted_by: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -233,8 +233,13 @@ class ResponseStore(StoreBase):
         *,
         actor: str,
         expected_version: int | None = None,
+        items: dict[str, str] | None = None,
     ) -> Response:
-        """The coordinator sends a submitted response back, saying what to correct."""
+        """The coordinator sends a submitted response back, saying what to correct.
+
+        ``items`` (item code → the note on it) limits the correction to those items: the
+        dialog walks only them.  An accepted response can be returned; that unlocks it.
+        """
         if not reason.strip():
             raise ValueError("a return needs a reason the organisation can act on")
         async with self._tx() as s:
@@ -245,9 +250,29 @@ class ResponseStore(StoreBase):
                 )
             if expected_version is not None and response.version != expected_version:
                 raise errors.StaleResponseError(response_id, expected_version, response.version)
+            now = utcnow()
             response.status = ResponseStatus.RETURNED.value
             response.return_reason = reason
+            response.return_items = dict(items) if items else None
+            response.returned_at = now
+            response.accepted_at = response.accepted_by = None
             response.version += 1
-            response.updated_at = utcnow()
-            self._audit(s, actor, "response.returned", "response", response_id, reason=reason)
+            response.updated_at = now
+            more = {"items": sorted(items)} if items else {}
+            self._audit(s, actor, "response.returned", "response", response_id, reason=reason,
+                        **more)  # fmt: skip
+        return response
+
+    async def accept_response(self, response_id: int, *, actor: str) -> Response:
+        """The coordinator accepts a submitted response (DHIS2's approval): it is final
+        until a return unlocks it.  Accepting twice changes nothing."""
+        async with self._tx() as s:
+            response = await self._get(s, Response, response_id, lock=True)
+            if response.status != ResponseStatus.SUBMITTED:
+                raise errors.InvalidTransition("response", response_id, response.status, "accepted")
+            if response.accepted_at is None:
+                response.accepted_at = utcnow()
+                response.accepted_by = actor
+                response.updated_at = response.accepted_at
+                self._audit(s, actor, "response.accepted", "response", response_id)
         return response

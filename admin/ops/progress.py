@@ -77,6 +77,8 @@ class OrganisationProgress:
     last_answer_at: datetime | None
     contacts: tuple[ContactBrief, ...]
     links: LinkCounts
+    #: the response's last change (an answer, a submission, a return); None without one
+    updated_at: datetime | None = None
 
     @property
     def percent(self) -> int:
@@ -184,6 +186,7 @@ def _row(
             used=sum(1 for i in links if i.uses),
             revoked=sum(1 for i in links if i.revoked_at is not None),
         ),
+        updated_at=response.updated_at if response is not None else None,
     )
 
 
@@ -195,24 +198,42 @@ async def campaign_progress(
     status: str | None = None,
     region: str | None = None,
     kind: str | None = None,
+    counts: bool = True,
 ) -> CampaignProgress:
     """The campaign's organisations with their status, filtered by status (matching the
     status or the stage: ``not_reached`` also finds overdue ones never reached), region
-    (case-insensitive) and kind."""
+    (case-insensitive) and kind.
+
+    ``counts=False`` leaves the answers unread (answered, fields, no-data and mismatch
+    counts are 0, ``last_answer_at`` None): the statuses and rates need only the roster,
+    and the panel's dashboard of a national campaign must not read every answer."""
     if status is not None and status not in STATUSES:
         raise OpsError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     if kind is not None:
         check_kind(kind)
-    data = await load(store, campaign_id, only_submitted=False, include_not_started=True)
+    data = (
+        await load(store, campaign_id, only_submitted=False, include_not_started=True)
+        if counts
+        else None
+    )
     roster = await store.campaign_roster(campaign_id)
     closed_at = roster.campaign.closed_at
     as_of = local_date(closed_at) if closed_at is not None else today or local_date(utcnow())
     members = {o.id: o for o in roster.organisations}
-    rows = [
-        _row(roster, members[s.organisation_id], checks.summary(data, s), s.last_answer_at(), as_of)
-        for s in data.sheets
-        if s.organisation_id in members  # both reads are of the members; one may be newer
-    ]
+    if data is None:
+        rows = [_row(roster, org, {}, None, as_of) for org in roster.organisations]
+    else:
+        rows = [
+            _row(
+                roster,
+                members[s.organisation_id],
+                checks.summary(data, s),
+                s.last_answer_at(),
+                as_of,
+            )  # fmt: skip
+            for s in data.sheets
+            if s.organisation_id in members  # both reads are of the members; one may be newer
+        ]
     if region is not None:
         rows = [r for r in rows if (r.region or "").casefold() == region.strip().casefold()]
     if kind is not None:

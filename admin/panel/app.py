@@ -18,7 +18,17 @@ import jinja2
 from aiohttp import web
 
 from admin.accounts import Passwords
-from admin.panel import views_admin, views_auth, views_campaigns, views_organisation
+from admin.panel import (
+    views_admin,
+    views_auth,
+    views_campaign_admin,
+    views_campaigns,
+    views_dashboard,
+    views_downloads,
+    views_organisation,
+    views_reminders,
+    views_review,
+)
 from admin.panel.auth import Auth
 from admin.panel.guard import ACCESS_KEY, Access, guard, security_headers
 from admin.panel.web import PANEL_KEY, PREFIX, Panel
@@ -44,10 +54,27 @@ ROUTES: list[tuple[str, str, Callable[..., Any], str, Access]] = [
     ("POST", "/sign-out", views_auth.sign_out, "sign_out", A.SIGN_OUT),
     ("GET", "/campaigns", views_campaigns.campaigns, "campaigns", A.READER),
     ("GET", "/campaigns/{campaign_id}", views_campaigns.campaign, "campaign", A.READER),
+    ("POST", "/campaigns/{campaign_id}/open", views_campaign_admin.open_, "open_campaign",
+     A.COORDINATOR),
+    ("POST", "/campaigns/{campaign_id}/close", views_campaign_admin.close, "close_campaign",
+     A.COORDINATOR),
+    ("POST", "/campaigns/{campaign_id}/deadline", views_campaign_admin.deadline,
+     "move_deadline", A.COORDINATOR),
+    ("GET", "/campaigns/{campaign_id}/dashboard", views_dashboard.dashboard, "dashboard",
+     A.READER),
+    ("GET", "/campaigns/{campaign_id}/downloads", views_downloads.downloads, "downloads",
+     A.READER),
+    ("GET", "/campaigns/{campaign_id}/export", views_downloads.export, "export", A.READER),
+    ("GET", "/campaigns/{campaign_id}/reminders", views_reminders.reminders, "reminders",
+     A.READER),
     ("GET", "/campaigns/{campaign_id}/organisations/{organisation_id}",
      views_organisation.organisation, "organisation", A.READER),
     ("POST", "/campaigns/{campaign_id}/organisations/{organisation_id}/invitations",
      views_organisation.new_invitation, "new_invitation", A.COORDINATOR),
+    ("POST", "/campaigns/{campaign_id}/organisations/{organisation_id}/return",
+     views_review.return_items, "return_items", A.COORDINATOR),
+    ("POST", "/campaigns/{campaign_id}/organisations/{organisation_id}/accept",
+     views_review.accept, "accept", A.COORDINATOR),
     ("GET", "/audit", views_admin.audit, "audit", A.COORDINATOR),
     ("GET", "/users", views_admin.users, "users", A.COORDINATOR),
     ("POST", "/users/{user_id}/totp", views_admin.require_totp, "require_totp", A.COORDINATOR),

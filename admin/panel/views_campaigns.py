@@ -14,7 +14,7 @@ from aiohttp import web
 
 from admin.export import checks
 from admin.export.data import CampaignData, Sheet, load
-from admin.panel.texts import CAMPAIGN_STATUSES, RESPONSE_STATUSES, day, translate
+from admin.panel.texts import CAMPAIGN_STATUSES, MANAGE, RESPONSE_STATUSES, day, translate
 from admin.panel.web import PREFIX, panel_of, render, visitor
 from dialogs import i18n
 from dialogs.questionnaire import default
@@ -126,5 +126,20 @@ async def campaign(request: web.Request) -> web.StreamResponse:
         "kind_choices": sorted({r["kind"] for r in rows}, key=lambda k: kinds.get(k, k)),
         "regions": sorted({r["region"] for r in rows if r["region"]}),
         "filters": wanted,
+        "manage": manage(request, lang, data.status, data.deadline.isoformat()),
     }
     return render(request, "campaign.html", context)
+
+
+def manage(request: web.Request, lang: str, status: str, deadline: str) -> dict[str, Any]:
+    """The coordinator's card: open, close, deadline, and what the last form did."""
+    q = request.query
+    key = q.get("done") or q.get("problem") or ""
+    confirm = q.get("confirm_close", "")
+    return {
+        "status": status,
+        "deadline": deadline,
+        "notice": translate(lang, MANAGE[key]) if key in MANAGE and key != "confirm_close" else "",
+        "problem": bool(q.get("problem")),
+        "confirm": translate(lang, MANAGE["confirm_close"], n=confirm) if confirm.isdigit() else "",
+    }

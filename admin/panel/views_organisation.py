@@ -15,6 +15,7 @@ from aiohttp import web
 
 from admin.accounts import qr_svg
 from admin.panel.organisation_view import build
+from admin.panel.review_view import changes_since_return, decision
 from admin.panel.texts import LETTER, PROBLEMS, RESPONSE_STATUSES, day, letter, translate
 from admin.panel.views_campaigns import campaign_id, kind_labels
 from admin.panel.web import form_value, panel_of, render, visitor, when
@@ -79,7 +80,7 @@ async def _record(request: web.Request) -> OrganisationRecord:
 
 def _page(
     request: web.Request, record: OrganisationRecord, *, problem: str = "",
-    form: dict[str, str] | None = None, status: int = 200,
+    form: dict[str, str] | None = None, status: int = 200, decision_problem: str = "",
 ) -> web.Response:  # fmt: skip
     who = visitor(request)
     lang = who.lang
@@ -108,6 +109,8 @@ def _page(
         "form": form or {"uses": "1", "days": str(DEFAULT_DAYS)},
         "max_uses": MAX_USES,
         "max_days": MAX_DAYS,
+        "changes": changes_since_return(record, lang) if readable else [],
+        "decision": decision(request, record, decision_problem),
     }
     return render(request, "organisation.html", context, status=status)
 

@@ -316,6 +316,7 @@ class DialogService:
             if campaign.status == "closed" and response.status != "submitted"
             else response.status,
             return_reason=response.return_reason,
+            return_items=dict(response.return_items or {}),
             response_version=response.version,
             last_year={
                 r.field_code: Answer(r.value, r.no_data_reason if r.status == "no_data" else None)

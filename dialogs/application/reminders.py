@@ -293,6 +293,30 @@ class Reminders:
         """The store (for :mod:`dialogs.application.reminder_sending`)."""
         return self._store
 
+    async def send_returned(
+        self,
+        senders: Sender | Mapping[str, Sender],
+        *,
+        today: date,
+        campaign_id: int,
+        organisation_id: int,
+    ) -> list[Delivery]:
+        """Send the ``returned-K`` reminders of one organisation now (the coordinator just
+        returned its response), claimed like every reminder so the loop does not send them
+        again; contacts no channel reaches come back ``skipped`` (they see the return in
+        the chat)."""
+        from dialogs.application.reminder_sending import deliver_all
+
+        by_channel = dict(senders) if isinstance(senders, Mapping) else {"telegram": senders}
+        planned = [
+            p
+            for p in await self.plan_due(
+                today=today, days=(), campaign_id=campaign_id, channels=by_channel
+            )
+            if p.organisation_id == organisation_id and p.kind.startswith("returned-")
+        ]
+        return await deliver_all(self, by_channel, planned)
+
     async def run_forever(
         self,
         senders: Sender | Mapping[str, Sender],

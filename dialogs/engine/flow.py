@@ -8,6 +8,7 @@ review the person came from, the skipped ones, or the summary).
 from __future__ import annotations
 
 from dialogs.contract import Mode
+from dialogs.engine import correction
 from dialogs.engine.turn import Rows, Turn
 from dialogs.i18n import N_
 from dialogs.walk import Step
@@ -17,7 +18,7 @@ def resume(t: Turn) -> None:
     """Show what the person should do now: the current question, menu or summary."""
     if t.ctx.read_only:
         read_only(t)
-    elif t.state.code is None:
+    elif t.state.code is None or not correction.allows(t, t.walk.position_of(t.state.code)):
         begin(t)
     else:
         t.show()
@@ -44,8 +45,11 @@ def last_answered(t: Turn) -> str:
 
 
 def begin(t: Turn) -> None:
-    """From the start: the first open field, or the summary if none is left."""
-    pos = t.walk.next_open(t.answered(), 0)
+    """From the start: the first open field, or the summary if none is left (a limited
+    correction: the first returned field, answered or not)."""
+    pos = correction.first(t) if correction.active(t) else t.walk.next_open(t.answered(), 0)
+    if correction.active(t):
+        t.say(t._(correction.TEXT_RETURNED).format(items=correction.labels(t)))
     if pos is None:
         summary(t)
     else:
@@ -54,6 +58,9 @@ def begin(t: Turn) -> None:
 
 def goto(t: Turn, pos: int, after: str | None = None) -> None:
     """Ask the field at ``pos``; ``after`` is where to return (``review:<block>``)."""
+    if not correction.allows(t, pos):
+        correction.refuse(t)
+        pos, after = correction.first(t) or 0, None
     t.state.code = t.walk.steps[pos].code
     t.enter(Mode.FIELD)
     t.state.draft = {}
@@ -79,6 +86,13 @@ def advance(t: Turn) -> None:
             goto(t, nxt, after)
         else:
             review(t, int(after.split(":")[1]))
+        return
+    if correction.active(t):
+        following = correction.after(t, t.walk.position_of(t.state.code))
+        if following is None:
+            summary(t)
+        else:
+            goto(t, following)
         return
     pos = t.walk.position_of(t.state.code) + 1
     if after == SKIPPED:
@@ -167,6 +181,9 @@ def header(t: Turn, step: Step, shown_item: str | None) -> str:
     lines.append(f"{step.block.number}.{step.item.number}. {_(step.item.question)}")
     if step.item.note:
         lines.append(_("Примечание: {note}").format(note=_(step.item.note)))
+    remark = correction.note(t, step.item.code)
+    if remark:
+        lines.append(remark)
     return "\n".join(lines)
 
 

@@ -22,11 +22,14 @@ from tests.web.conftest import session_cookie
 SIGN_IN_STEPS = {"sign_in", "code", "sign_out"}
 
 
-def concrete(path: str, env: PanelEnv, user: PanelUser | None = None) -> str:
+def concrete(
+    path: str, env: PanelEnv, user: PanelUser | None = None, organisation_id: int | None = None
+) -> str:
     """A route's path with real ids in it."""
     return "/admin" + path.format(
-        campaign_id=env.campaign.id, organisation_id=env.org(), user_id=user.id if user else 1
-    )
+        campaign_id=env.campaign.id, organisation_id=organisation_id or env.org(),
+        user_id=user.id if user else 1,
+    )  # fmt: skip
 
 
 def routes(method: str, *levels: Access) -> list[tuple[str, str]]:
@@ -42,7 +45,11 @@ async def snapshot(env: PanelEnv) -> Any:
     users = [(u.login, u.totp_required, u.active) for u in await env.store.list_users()]
     record = await env.store.organisation_record(env.org(), env.campaign.id)
     events = [e.action for e in await env.store.list_audit_events()]
-    return users, len(record.invitations), [a for a in events if not a.startswith("panel.")]
+    responses = [(r.id, r.status, r.accepted_at, r.return_items)
+                 for r in await env.store.list_responses(env.campaign.id)]  # fmt: skip
+    campaign = await env.store.get_campaign(env.campaign.id)
+    return (users, len(record.invitations), [a for a in events if not a.startswith("panel.")],
+            responses, campaign.status, campaign.deadline)  # fmt: skip
 
 
 def test_every_post_route_but_the_sign_in_steps_is_for_coordinators_only() -> None:
@@ -54,16 +61,19 @@ def test_every_post_route_but_the_sign_in_steps_is_for_coordinators_only() -> No
 
 
 async def test_an_expert_reads_but_every_post_is_refused(panel: PanelEnv) -> None:
-    await filled_organisation(panel.store, panel.campaign)
+    filled = await filled_organisation(panel.store, panel.campaign)
     expert = await panel.browser()
     csrf = await panel.sign_in(expert, "expert", EXPERT_PASSWORD)
     coordinator = await panel.store.find_user("coord")
     before = await snapshot(panel)
     posts = routes("POST", Access.COORDINATOR)
-    assert {name for name, _ in posts} >= {"new_invitation", "require_totp"}
+    assert {name for name, _ in posts} >= {"new_invitation", "require_totp", "return_items",
+                                           "accept"}  # fmt: skip
     for name, path in posts:
-        resp = await panel.post(expert, concrete(path, panel, coordinator),
-                                {"csrf": csrf, "uses": "1", "days": "5", "required": "1"})  # fmt: skip
+        resp = await panel.post(expert, concrete(path, panel, coordinator, filled.organisation.id),
+                                {"csrf": csrf, "uses": "1", "days": "5", "required": "1",
+                                 "item": "b01.i01", "note:b01.i01": "x", "confirm": "1",
+                                 "deadline": "2026-05-01"})  # fmt: skip
         assert resp.status == 403, name
         assert "только координатору" in await resp.text()
     assert await snapshot(panel) == before

@@ -51,6 +51,10 @@ async def test_markup_renders_as_text_on_every_page(panel: PanelEnv) -> None:
         "users": "/admin/users",
         "not found": "/admin/%3Cscript%3Ealert(1)%3C/script%3E",
         "kazakh organisation": org + "?lang=kk",
+        "dashboard": f"/admin/campaigns/{panel.campaign.id}/dashboard",
+        "dashboard filtered": f"/admin/campaigns/{panel.campaign.id}/dashboard?region=%3Cimg",
+        "downloads": f"/admin/campaigns/{panel.campaign.id}/downloads",
+        "reminders": f"/admin/campaigns/{panel.campaign.id}/reminders",
     }
     seen = {}
     for name, path in pages.items():
@@ -62,11 +66,28 @@ async def test_markup_renders_as_text_on_every_page(panel: PanelEnv) -> None:
         seen[name] = html.count(ESCAPED_NAME) + html.count(ESCAPED_ANSWER)
     assert seen["campaign"] >= 1 and seen["organisation"] >= 8 and seen["users"] >= 1
     assert seen["audit"] >= 1 and seen["kazakh organisation"] >= 8
+    assert seen["dashboard"] >= 2  # the region in the chart and the table
     resp = await panel.post(client, org + "/invitations", {"csrf": csrf, "uses": "2", "days": "9"})
     html = await resp.text()
     assert resp.status == 201
     no_markup_leaks(html)
     assert html.count(ESCAPED_NAME) >= 3  # the page and both letters
+    # a return whose notes hold markup, a corrected answer with markup, the diff
+    form = {"csrf": csrf, "item": "b01.i06", "note:b01.i06": XSS_ANSWER, "reason": XSS_NAME}
+    resp = await panel.post(client, org + "/return", form)
+    assert resp.status == 303
+    returned = await client.get(org)
+    no_markup_leaks(await returned.text())
+    store, response = panel.store, filled.response
+    await store.save_answer(response.id, "b01.i06.effective_measures", value=f"{XSS_ANSWER}!",
+                            contact_id=filled.contact.id, channel="web")  # fmt: skip
+    current = await store.get_response(response.id)
+    await store.submit_response(response.id, expected_version=current.version,
+                                contact_id=filled.contact.id)  # fmt: skip
+    html = await (await client.get(org)).text()
+    no_markup_leaks(html)
+    diff = html.split('id="changes"', 1)[1].split("</section>", 1)[0]
+    assert diff.count(ESCAPED_ANSWER) == 3  # before, after, and the name of who changed it
     sign_in = await (await panel.browser()).get(f"/admin/sign-in?next=/admin/{XSS_NAME}")
     no_markup_leaks(await sign_in.text())
 

@@ -29,3 +29,24 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+/* The dashboard's live part is fetched again every data-refresh seconds while the page is
+   visible, and swapped in place (the filters, the scroll position and focus stay). */
+(() => {
+  const live = document.getElementById("live");
+  const seconds = live ? Number(live.getAttribute("data-refresh")) : 0;
+  if (!live || !(seconds > 0) || !window.fetch || !window.DOMParser) return;
+  const refresh = () => {
+    if (document.hidden) return;
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+      .then((html) => {
+        const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+        if (fresh) live.replaceChildren(...Array.from(fresh.childNodes).map((n) => document.importNode(n, true)));
+        const stamp = live.querySelector("[data-updated]");
+        if (stamp) stamp.textContent = new Date().toLocaleTimeString(document.documentElement.lang || "ru");
+      })
+      .catch(() => {});
+  };
+  window.setInterval(refresh, seconds * 1000);
+})();

@@ -1,6 +1,6 @@
 """Reminders that hold: per-campaign reminder settings, contacts' e-mail, undeliverable list.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01 12:00:00.000000
 
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 TIMESTAMP = sa.DateTime(timezone=True)
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
-revision: str = "0007"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

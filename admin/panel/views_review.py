@@ -1,0 +1,101 @@
+"""Returning a submitted questionnaire item by item, and accepting one (DHIS2's approval).
+
+The coordinator ticks items on the organisation page and writes a note on each; the
+return goes through :func:`admin.ops.responses.return_response` (as ``python -m admin
+return``), and the contacts are told at once through the Telegram sender registered
+under ``saualnama.senders`` (:meth:`Reminders.send_returned`, claimed like every
+reminder, so the bot's loop does not send it twice).  Web-only contacts see the return
+when they open the chat.  Accepting locks the submission until a later return.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from yarl import URL
+
+from admin.ops.errors import OpsError
+from admin.ops.responses import accept_response, return_response
+from admin.panel.texts import PROBLEMS, translate
+from admin.panel.views_campaigns import campaign_id
+from admin.panel.views_organisation import _organisation_id, _page, _record
+from admin.panel.web import PREFIX, form_value, panel_of, see_other, visitor
+from dialogs.application.reminders import Delivery, Reminders
+from dialogs.application.senders import NoSender, sender_for
+from dialogs.questionnaire import default
+from storage.deadlines import local_date
+
+log = logging.getLogger(__name__)
+NOTE_LIMIT = 1000
+
+
+def _page_url(request: web.Request, **query: str) -> URL:
+    path = f"{PREFIX}/campaigns/{campaign_id(request)}/organisations/{_organisation_id(request)}"
+    return URL(path).with_query(query)
+
+
+async def _notify(request: web.Request, organisation_id: int) -> list[Delivery]:
+    """Tell the organisation's contacts now; nothing sent (logged) without a Telegram bot."""
+    panel = panel_of(request)
+    if not panel.settings.bot_token:
+        return []
+    reminders = Reminders(panel.store, default())
+    try:
+        async with sender_for(panel.settings) as sender:
+            return await reminders.send_returned(
+                sender, today=local_date(panel.clock()), campaign_id=campaign_id(request),
+                organisation_id=organisation_id,
+            )  # fmt: skip
+    except NoSender as exc:
+        log.warning("panel: the return was not sent at once: %s", exc)
+        return []
+
+
+async def return_items(request: web.Request) -> web.StreamResponse:
+    """POST: ``item`` (repeated: item codes), ``note:<item code>`` each, ``reason``."""
+    who = visitor(request)
+    record = await _record(request)
+    form = await request.post()
+    ticked = [str(v) for v in form.getall("item", []) if isinstance(v, str)]
+    notes = {code: form_value(form, f"note:{code}", NOTE_LIMIT) for code in ticked}
+    reason = form_value(form, "reason", NOTE_LIMIT)
+    response = record.response
+    if response is None or response.status != "submitted":
+        return _page(
+            request,
+            record,
+            status=409,
+            decision_problem=translate(who.lang, PROBLEMS["not_submitted"]),
+        )
+    if not ticked:
+        return _page(
+            request, record, status=400, decision_problem=translate(who.lang, PROBLEMS["no_items"])
+        )
+    try:
+        await return_response(panel_of(request).store, response.id, reason, actor=who.actor,
+                              items=notes)  # fmt: skip
+    except OpsError:
+        return _page(
+            request, record, status=400, decision_problem=translate(who.lang, PROBLEMS["no_items"])
+        )
+    sent = [d for d in await _notify(request, record.organisation.id) if d.status == "sent"]
+    return see_other(_page_url(request, returned=str(len(sent))).with_fragment("decision"))
+
+
+async def accept(request: web.Request) -> web.StreamResponse:
+    who = visitor(request)
+    record = await _record(request)
+    response = record.response
+    try:
+        if response is None:
+            raise OpsError("nothing to accept")
+        await accept_response(panel_of(request).store, response.id, actor=who.actor)
+    except OpsError:
+        return _page(
+            request,
+            record,
+            status=409,
+            decision_problem=translate(who.lang, PROBLEMS["not_submitted"]),
+        )
+    return see_other(_page_url(request, accepted="1").with_fragment("decision"))

@@ -14,7 +14,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from dialogs.application.reminders import Reminders, Sender, parse_days
+from dialogs.application.jobs import Jobs
+from dialogs.application.reminders import Reminders, Sender, parse_days, parse_hours
 from dialogs.application.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,22 +53,31 @@ async def telegram_sender(settings: Settings) -> AsyncIterator[Sender]:
 
 
 def start_reminders(
-    settings: Settings, reminders: Reminders, bot: Bot
+    settings: Settings, reminders: Reminders, bot: Bot, jobs: Jobs | None = None
 ) -> asyncio.Task[None] | None:
-    """The reminder loop as a task, sending through ``bot``; ``None`` if misconfigured."""
+    """The reminder loop as a task, sending through ``bot``; ``None`` if misconfigured.
+
+    With ``jobs`` the loop runs in one worker at a time (the others stand by for it).
+    """
     try:
         days = parse_days(settings.reminder_days)
+        hours = parse_hours(settings.reminder_hours)
     except ValueError as exc:
-        log.error("REMINDER_DAYS is invalid (%s): no reminders are sent", exc)
+        log.error("REMINDER_DAYS or REMINDER_HOURS is invalid (%s): no reminders are sent", exc)
         return None
     log.info(
         "reminders: %s days before the deadline and after it, checked every %s minutes",
         ",".join(map(str, days)) or "no",
         settings.reminder_interval_minutes,
     )
-    return asyncio.create_task(
-        reminders.run_forever(
-            TelegramSender(bot), days=days, interval_minutes=settings.reminder_interval_minutes
-        ),
-        name="saualnama-reminders",
-    )
+
+    async def loop() -> None:
+        await reminders.run_forever(
+            TelegramSender(bot),
+            days=days,
+            interval_minutes=settings.reminder_interval_minutes,
+            hours=hours,
+        )
+
+    work = loop() if jobs is None else jobs.run_exclusively("reminders", loop)
+    return asyncio.create_task(work, name="saualnama-reminders")

@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
+from bot.logs import request_id
 from dialogs.application.updates import UpdateLog
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ class ProcessedUpdates(BaseMiddleware):
 
     The mark is written before the handler runs (at most once): a crash mid-handling
     loses that one message rather than applying it twice, e.g. to the next question.
+    Log lines of the update carry ``tg-<update_id>`` as their request id.
     """
 
     def __init__(self, updates: UpdateLog, channel: str = "telegram") -> None:
@@ -32,6 +34,8 @@ class ProcessedUpdates(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        if isinstance(event, Update):
+            request_id.set(f"tg-{event.update_id}")  # this update's task: its own context
         if isinstance(event, Update) and not await self.updates.first_time(
             self.channel, event.update_id
         ):

@@ -19,6 +19,7 @@ from typing import Any
 from dialogs import i18n
 from dialogs.application.answers import format_answer
 from dialogs.application.campaigns import NoCampaign, current_campaign
+from dialogs.application.metrics import ANSWERS_SAVED, DIALOG_STEPS
 from dialogs.contract import (
     Answer,
     Context,
@@ -88,11 +89,18 @@ class DialogService:
         """
         for attempt in range(3):
             try:
-                return await self._run_once(contact_id, step, channel, lang_hint)
+                turned = await self._run_once(contact_id, step, channel, lang_hint)
             except errors.StaleDialogStateError:
                 log.info(
                     "dialog state of contact %s changed meanwhile; retry %s", contact_id, attempt
                 )
+            except Exception as exc:
+                DIALOG_STEPS.labels(channel, type(exc).__name__).inc()
+                raise
+            else:
+                DIALOG_STEPS.labels(channel, "ok").inc()
+                return turned
+        DIALOG_STEPS.labels(channel, "conflict").inc()
         text = N_("Не удалось обработать сообщение. Попробуйте ещё раз.")
         return Turned([self._error_reply("ru", text)], None, "ru")
 
@@ -223,6 +231,7 @@ class DialogService:
                 channel=channel,
                 expected_version=effect.expected_version,
             )
+            ANSWERS_SAVED.labels(channel).inc()
         elif isinstance(effect, SetLanguage):
             await self.store.update_contact(contact_id, language=effect.lang)
         elif isinstance(effect, Submit):

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
+from dialogs.application.metrics import REMINDERS
 from dialogs.application.reminder_texts import Progress, ReminderWriter
 from dialogs.schema import Questionnaire
 from storage.models import Contact, DeliveryStatus, Response, ResponseStatus
@@ -86,6 +87,17 @@ def parse_days(value: str | Sequence[int]) -> tuple[int, ...]:
             raise ValueError(f"reminder days must be whole numbers ≥ 0, not {text!r}")
         days.append(int(text))
     return tuple(dict.fromkeys(days))
+
+
+def parse_hours(value: str) -> tuple[int, int]:
+    """``"9-20"`` → ``(9, 20)``: from hour inclusive to hour exclusive, 0 ≤ from < to ≤ 24."""
+    start, sep, end = value.partition("-")
+    if not sep or not start.strip().isdigit() or not end.strip().isdigit():
+        raise ValueError(f"reminder hours must read like 9-20, not {value!r}")
+    hours = int(start), int(end)
+    if not 0 <= hours[0] < hours[1] <= 24:
+        raise ValueError(f"reminder hours must be 0 ≤ from < to ≤ 24, not {value!r}")
+    return hours
 
 
 def local_now() -> datetime:
@@ -213,6 +225,8 @@ class Reminders:
             if result is not None:
                 done.append(result)
         sent = sum(1 for d in done if d.status == "sent")
+        for d in done:
+            REMINDERS.labels("undeliverable" if d.status == "skipped" else d.status).inc()
         if done:
             log.info("reminders: %s sent, %s failed or skipped", sent, len(done) - sent)
         return done

@@ -47,7 +47,16 @@ class Settings(BaseSettings):
     reminder_interval_minutes: int = Field(
         60, description="How often the bot checks for reminders to send"
     )
+    reminder_hours: str = Field(
+        "9-20", description="Kazakhstan hours (from-to) within which the loop sends reminders"
+    )
     log_level: str = Field("INFO", description="Logging level")
+    log_format: str = Field(
+        "text", description="Log lines as text or json (one object a line, with a request id)"
+    )
+    redis_url: str | None = Field(
+        None, description="Redis shared by several workers (sign-in limit, Telegram isolation)"
+    )
     export_suppression: bool = Field(
         False, description="Suppress small cells in every export (the expert role always does)"
     )

@@ -18,6 +18,7 @@ import secrets
 import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TextIO
 
 from aiohttp import web
 
@@ -52,14 +53,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
-def configure(level: str, fmt: str = "text") -> None:
-    """The root logger: ``fmt`` "json" or "text", at ``level``."""
-    handler = logging.StreamHandler()
+#: Loggers that would print what people typed at DEBUG/INFO (SQL parameters, result rows).
+QUIET = ("sqlalchemy", "aiosqlite", "asyncpg")
+
+
+def configure(level: str, fmt: str = "text", stream: TextIO | None = None) -> logging.Handler:
+    """The root logger: ``fmt`` "json" or "text", at ``level``; returns its handler.
+
+    SQL and database drivers stay at WARNING whatever ``level`` is: their statements'
+    parameters and rows are people's answers.
+    """
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level.upper(), logging.INFO))
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return handler
 
 
 def new_id() -> str:

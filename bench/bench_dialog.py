@@ -8,7 +8,9 @@ the same on a laptop and on CI:
   the state write on top of the one answer write (target: under 8×);
 * ``parse_count`` / bare write: parsing what people type ("1 234", "12 тг",
   "двадцать") must stay negligible next to storing it (target: under 1%);
-* peak memory of a complete walk / peak memory of loading the questionnaire.
+* peak memory of a complete walk / peak memory of loading the questionnaire;
+* ``--synchronous N``: dialog steps on SQLite with ``synchronous=FULL`` / ``NORMAL``, N
+  alternating runs of each (issue 10: a commit is on disk before "saved").
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dialogs.application.dialog import DialogService
 from dialogs.contract import Input
 from dialogs.parsing import parse_count
 from dialogs.questionnaire import load
+from storage import db
 from storage.db import upgrade
 from storage.repository import Store
 
@@ -93,12 +96,30 @@ def memory_ratio(folder: Path) -> float:
     return walk_peak / questionnaire_peak
 
 
+def synchronous_ratio(folder: Path, steps: int, rounds: int) -> None:
+    """FULL against NORMAL, alternating so drift of the machine hits both alike."""
+    times: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    for n in range(rounds):
+        for mode in ("NORMAL", "FULL") if n % 2 == 0 else ("FULL", "NORMAL"):
+            db.SQLITE_SYNCHRONOUS = mode
+            times[mode].append(asyncio.run(dialog_steps(folder, steps, f"sync-{mode}-{n}")))
+    db.SQLITE_SYNCHRONOUS = "FULL"
+    for mode, runs in times.items():
+        shown = " ".join(f"{t * 1000:.2f}" for t in runs)
+        print(f"synchronous={mode:<6}  {min(runs) * 1000:8.2f} ms best   (runs: {shown})")
+    print(f"ratio FULL/NORMAL     {min(times['FULL']) / min(times['NORMAL']):8.2f}x (best of each)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--synchronous", type=int, default=0, metavar="N")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.synchronous:
+            synchronous_ratio(folder, args.steps, args.synchronous)
+            return
         bare = asyncio.run(bare_saves(folder, args.steps))
         step = asyncio.run(dialog_steps(folder, args.steps))
         print(f"bare save_answer      {bare * 1000:8.2f} ms")

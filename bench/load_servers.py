@@ -97,7 +97,7 @@ def _env(url: str, port: int, extra: dict[str, str] | None = None) -> dict[str, 
     return env
 
 
-async def wait_up(port: int, path: str = "/", timeout: float = 60.0) -> None:
+async def wait_up(port: int, path: str = "/", timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while True:

@@ -86,10 +86,12 @@ class Input:
 
     kind: Literal["text", "button", "command"]
     value: str
+    #: The prompt (its nonce) the person saw when typing; ``None``: the one on screen now.
+    prompt: int | None = None
 
     @classmethod
-    def text(cls, value: str) -> Input:
-        return cls("text", value)
+    def text(cls, value: str, prompt: int | None = None) -> Input:
+        return cls("text", value, prompt)
 
     @classmethod
     def button(cls, data: str) -> Input:

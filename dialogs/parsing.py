@@ -38,6 +38,10 @@ NOT_A_COUNT = N_("Введите целое число от 0 до {max}, нап
 NOT_AN_AMOUNT = N_("Введите сумму в тенге цифрами, например: 150000 или 1 234,56")
 WORDS = N_("Напишите число цифрами, например: 25")
 DIGITS = N_("Используйте цифры 0-9, например: 25")
+HIDDEN_MARKS = N_(
+    "В числе есть невидимые символы (например, меняющие направление текста), из-за которых "
+    "на экране видно не то, что записано. Наберите число заново цифрами, например: 25"
+)
 SIGN = N_("Напишите число без знака «+», например: 25")
 NEGATIVE_COUNT = N_("Количество не может быть отрицательным. Введите число от 0 до {max}")
 NEGATIVE_AMOUNT = N_("Сумма не может быть отрицательной. Введите сумму от 0 до {max}")
@@ -151,12 +155,25 @@ _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+#: Letters that show as blank space (Hangul fillers, the blank Braille pattern).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    return ch in _BLANK_LETTERS or unicodedata.category(ch) in {"Cc", "Cf", "Cs"}
+
+
 def drop_invisible(text: str) -> str:
-    """Remove control (except newline), format (zero-width, bidi overrides) and surrogate
-    characters: they hide or reorder text in exports and break UTF-8 storage."""
-    return "".join(
-        ch for ch in text if ch == "\n" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs"}
-    )
+    """Remove control (except newline), format (zero-width, bidi overrides), surrogate and
+    blank-letter characters: they hide or reorder text in exports and break UTF-8 storage."""
+    return "".join(ch for ch in text if ch == "\n" or not _invisible(ch))
+
+
+def refuse_hidden_marks(text: str) -> None:
+    """A number must read as it is stored: ``"\u202e12"`` shows as "21" and is refused
+    (tabs and line breaks are ordinary spacing, not hidden marks)."""
+    if any(_invisible(ch) for ch in text if ch not in "\t\n\r"):
+        raise ParseError(HIDDEN_MARKS)
 
 
 def clean_text(raw: str, max_length: int) -> str:
@@ -234,6 +251,7 @@ def _prepare(raw: Any) -> str:
     """Normalised, trimmed input; invisible characters dropped, dashes unified at the front."""
     if not isinstance(raw, str):
         raise ParseError(EMPTY_NUMBER)
+    refuse_hidden_marks(raw)
     text = drop_invisible(unicodedata.normalize("NFC", raw)).replace("\n", " ").strip()
     if not text:
         raise ParseError(EMPTY_NUMBER)
@@ -453,6 +471,7 @@ def parse_breakdown(
     matcher = _Matcher(categories)
     example = Msgids(matcher.ru[c] for c in matcher.codes[:1])
     text = raw if isinstance(raw, str) else ""
+    refuse_hidden_marks(text)
     text = drop_invisible(unicodedata.normalize("NFC", text))
     entries = _split_entries(text)
     if not entries:
@@ -502,6 +521,7 @@ def parse_open_breakdown(
     silently could hide a typo.  Counts follow :func:`parse_count`, up to ``max_value``.
     """
     text = raw if isinstance(raw, str) else ""
+    refuse_hidden_marks(text)
     text = drop_invisible(unicodedata.normalize("NFC", text))
     entries = _split_entries(text)
     if not entries:

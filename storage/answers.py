@@ -70,6 +70,7 @@ class AnswerStore(StoreBase):
                 current,
                 answer.value if answer is not None else None,
                 answer.status if answer is not None else None,
+                answer.contact_id if answer is not None else None,
             )
 
     async def save_answer(

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Self, TypeVar
@@ -32,6 +33,9 @@ from storage.models import (
 )
 
 T = TypeVar("T")
+
+#: The session of the unit of work running in this task (see :meth:`StoreBase.unit_of_work`).
+_UNIT: ContextVar[AsyncSession | None] = ContextVar("storage_unit_of_work", default=None)
 
 #: How often a transaction that lost a uniqueness race is re-run before giving up.
 INTEGRITY_RETRIES = 3
@@ -121,8 +125,38 @@ class StoreBase:
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
+        """A transaction of its own, or a savepoint of the unit of work this task runs.
+
+        Inside :meth:`unit_of_work` every method's writes join the one transaction (a
+        method that fails rolls back to its savepoint, as its own transaction would).
+        """
+        unit = _UNIT.get()
+        if unit is not None:
+            async with unit.begin_nested():
+                yield unit
+            return
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[None]:
+        """Run every store call of the block in ONE transaction, committed at its end.
+
+        Why: a dialog step writes answers, their audit rows, the dialog position and the
+        processed-update mark; committed one by one, a crash between two of them left a
+        half-applied step (a false "a colleague changed this", a doubled list entry, a
+        Telegram message marked handled but never answered).  Any exception rolls the
+        whole block back.  Not reentrant: a nested call joins the outer unit.
+        """
+        if _UNIT.get() is not None:
+            yield
+            return
+        async with self.sessions() as session, session.begin():
+            token = _UNIT.set(session)
+            try:
+                yield
+            finally:
+                _UNIT.reset(token)
 
     async def _retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         """Re-run ``work`` (a whole transaction) when it lost a uniqueness race."""

@@ -9,6 +9,9 @@
   start with ``BEGIN IMMEDIATE``: a transaction takes the write lock when it
   starts, so two writers queue on ``busy_timeout`` instead of one failing with
   "database is locked" when it upgrades a read lock mid-transaction.
+  ``synchronous=FULL``: a commit is on disk before the person is told "saved"; with
+  NORMAL in WAL mode a power loss could drop the last commits (cost measured in
+  ``bench/RESULTS.md``, "Step integrity").
 * ``postgresql+asyncpg://…`` — production.
 
 The schema is created and changed only by Alembic; :func:`upgrade` is called by
@@ -30,6 +33,8 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///saualnama.db"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: ``FULL``: every commit is fsynced before it returns (issue 10); the benchmark flips it.
+SQLITE_SYNCHRONOUS = "FULL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -47,7 +52,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any, foreign_keys: bool =
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
     finally:
         cursor.close()
 

@@ -20,9 +20,18 @@ class DialogStateStore(StoreBase):
 
     # --- dialog state ----------------------------------------------------------------------
 
-    async def get_dialog_state(self, contact_id: int) -> DialogState | None:
-        """The contact's saved dialog position (``.state``, ``.version``), or ``None``."""
+    async def get_dialog_state(self, contact_id: int, *, lock: bool = False) -> DialogState | None:
+        """The contact's saved dialog position (``.state``, ``.version``), or ``None``.
+
+        ``lock``: hold the row until the unit of work ends (``FOR UPDATE`` on PostgreSQL;
+        SQLite's ``BEGIN IMMEDIATE`` serialises writers already), so two steps of one
+        contact never run on the same position at once.
+        """
         async with self._tx() as s:
+            if lock:
+                return await s.get(
+                    DialogState, contact_id, with_for_update=True, populate_existing=True
+                )
             return await s.get(DialogState, contact_id)
 
     async def save_dialog_state(

@@ -264,6 +264,7 @@ class StaleAnswerError(ConflictError):
         current_version: int | None,
         current_value: Any = None,
         current_status: str | None = None,
+        current_contact_id: int | None = None,
     ) -> None:
         self.response_id = response_id
         self.field_code = field_code
@@ -271,6 +272,8 @@ class StaleAnswerError(ConflictError):
         self.current_version = current_version
         self.current_value = current_value
         self.current_status = current_status
+        #: Who wrote what is stored now: a colleague, or this very contact elsewhere.
+        self.current_contact_id = current_contact_id
         super().__init__(
             f"answer {field_code!r} of response {response_id} is at version {current_version}, "
             f"not {expected_version}: someone changed it meanwhile; show the current value "
@@ -304,3 +307,36 @@ class StaleDialogStateError(ConflictError):
             f"dialog state of contact {contact_id} is at version {current_version}, "
             f"not {expected_version}; reload it and re-apply the step"
         )
+
+
+#: SQLSTATEs after which re-running the whole transaction is safe and likely to succeed:
+#: serialization failure, deadlock, the server ending the connection, a lost connection.
+TRANSIENT_SQLSTATES = frozenset(
+    {"40001", "40P01", "57P01", "57P02", "57P03", "08000", "08003", "08006"}
+)
+_DROPPED = ("connection was closed", "connection is closed", "terminating connection",
+            "connection reset", "connectiondoesnotexist", "underlying connection is closed")  # fmt: skip
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A dropped connection or a serialization failure: the transaction may be run again.
+
+    Why here: only storage knows the driver's exceptions; the application layer asks this
+    to retry a whole dialog step once instead of failing the request.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, ConnectionError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(
+        getattr(orig, "__cause__", None), "sqlstate", None
+    )
+    if state in TRANSIENT_SQLSTATES:
+        return True
+    text = f"{type(orig).__name__} {orig}".lower()
+    return any(marker in text for marker in _DROPPED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.base import (
@@ -28,6 +28,14 @@ class UpdateStore(StoreBase):
             return True
         except IntegrityError:
             return False
+
+    async def was_processed(self, channel: str, update_id: int) -> bool:
+        """Has this update been handled (its step committed)?  A read; marks nothing."""
+        query = select(ProcessedUpdate.id).where(
+            ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == update_id
+        )
+        async with self._tx() as s:
+            return (await s.scalar(query)) is not None
 
     async def forget_processed_before(self, cutoff: datetime) -> int:
         """Drop processed-update marks older than ``cutoff``; returns how many."""

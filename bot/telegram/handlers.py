@@ -11,14 +11,26 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import CallbackQuery, ErrorEvent, MenuButtonWebApp, Message, User, WebAppInfo
+from aiogram.types import (
+    CallbackQuery,
+    ErrorEvent,
+    MenuButtonWebApp,
+    Message,
+    Update,
+    User,
+    WebAppInfo,
+)
 
 from bot.telegram import texts
+from bot.telegram.joining import SplitText
+from bot.telegram.middlewares import NOT_PROCESSED
 from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text
 from dialogs.application import errors
 from dialogs.application.factory import Application
@@ -55,35 +67,68 @@ async def _say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:
     await send_text(bot, chat_id, texts.text(lang, msgid))
 
 
-async def _dialog(bot: Bot, services: Application, user: User, chat_id: int, inp: Input) -> bool:
-    """One input through the dialog service, its replies to the chat; False if it failed."""
+async def _dialog(
+    bot: Bot,
+    services: Application,
+    user: User,
+    chat_id: int,
+    inp: Input,
+    updates: Sequence[int] = (),
+) -> bool:
+    """One input through the dialog service, its replies to the chat; False if it failed.
+
+    ``updates`` are marked processed in the step's transaction; on a failure nothing of
+    the step is kept, the person is told, and the updates stay unmarked.
+    """
     try:
         contact = await _contact(services, user)
     except _Refused as refused:
         await _say(bot, chat_id, user.language_code, refused.msgid)
-        return False
+        return True
     try:
-        replies = await services.dialog.handle(
-            contact.id, inp, channel=CHANNEL, lang_hint=user.language_code
+        turned = await services.dialog.converse(
+            contact.id, inp, channel=CHANNEL, lang_hint=user.language_code, updates=updates
         )
     except errors.AccessDenied:
         await _say(bot, chat_id, contact.language, texts.DEACTIVATED)
-        return False
+        return True
     except Exception:
-        # Answers are committed one by one inside the service: whatever was saved stays.
+        # The step is one transaction: it was rolled back whole, nothing of it is kept.
         log.exception("dialog step failed for contact %s (%s)", contact.id, inp.kind)
-        await _say(bot, chat_id, contact.language, texts.SOMETHING_WRONG)
+        await _say(bot, chat_id, contact.language, texts.NOT_PROCESSED)
         return False
-    await _show(bot, chat_id, replies)
+    if turned.handled_before:
+        return True
+    if await _show(bot, chat_id, turned.replies):
+        try:
+            await services.dialog.delivered(contact.id, CHANNEL, turned.prompt)
+        except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
+            log.warning("could not note the prompt delivered to contact %s", contact.id)
     return True
 
 
-async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> bool:
     """Send the replies; the step is saved already, so a send failure is only logged."""
     try:
         await send_replies(bot, chat_id, replies)
     except TelegramAPIError:
         log.exception("could not deliver %s replies to chat %s", len(replies), chat_id)
+        return False
+    return True
+
+
+def _replied_prompt(message: Message) -> int | None:
+    """The prompt of the bot's message this one replies to (its buttons carry the nonce)."""
+    replied = message.reply_to_message
+    markup = replied.reply_markup if replied is not None else None
+    if replied is None or markup is None or not replied.from_user or not replied.from_user.is_bot:
+        return None
+    for row in markup.inline_keyboard:
+        for key in row:
+            nonce = (key.callback_data or "").partition("|")[0]
+            if nonce.isdigit():
+                return int(nonce)
+    return None
 
 
 async def _language_of(services: Application, user: User) -> str:
@@ -199,26 +244,60 @@ async def forwarded(message: Message, bot: Bot, services: Application) -> None:
 
 
 async def command(
-    message: Message, command: CommandObject, bot: Bot, services: Application
-) -> None:
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    services: Application,
+    event_update: Update,
+) -> Any:
     assert message.from_user is not None
     inp = Input.command(command.command.lower())
-    await _dialog(bot, services, message.from_user, message.chat.id, inp)
+    ok = await _dialog(
+        bot, services, message.from_user, message.chat.id, inp, [event_update.update_id]
+    )
+    return None if ok else NOT_PROCESSED
 
 
 async def other_command(
-    message: Message, match: re.Match[str], bot: Bot, services: Application
-) -> None:
+    message: Message,
+    match: re.Match[str],
+    bot: Bot,
+    services: Application,
+    event_update: Update,
+) -> Any:
     """Unknown commands go to the engine, which names the known ones."""
     assert message.from_user is not None
     inp = Input.command(match.group(1).lower())
-    await _dialog(bot, services, message.from_user, message.chat.id, inp)
+    ok = await _dialog(
+        bot, services, message.from_user, message.chat.id, inp, [event_update.update_id]
+    )
+    return None if ok else NOT_PROCESSED
 
 
-async def text(message: Message, bot: Bot, services: Application) -> None:
-    assert message.from_user is not None and message.text is not None
-    inp = Input.text(message.text)
-    await _dialog(bot, services, message.from_user, message.chat.id, inp)
+async def text(
+    message: Message,
+    bot: Bot,
+    services: Application,
+    event_update: Update,
+    split_text: SplitText,
+) -> Any:
+    """Typed text, for the prompt last shown in this chat (or the one it replies to).
+
+    A long text Telegram split in parts is joined first (:mod:`bot.telegram.joining`).
+    """
+    user = message.from_user
+    assert user is not None and message.text is not None
+    chat_id, prompt = message.chat.id, _replied_prompt(message)
+
+    async def flush(whole: str, updates: list[int]) -> None:
+        await _dialog(bot, services, user, chat_id, Input.text(whole, prompt), updates)
+
+    taken = split_text.take(chat_id, event_update.update_id, message.text, flush)
+    if taken is None:
+        return NOT_PROCESSED  # held for its continuation: marked by the joined step
+    whole, updates = taken
+    ok = await _dialog(bot, services, user, chat_id, Input.text(whole, prompt), updates)
+    return None if ok else NOT_PROCESSED
 
 
 async def not_text(message: Message, bot: Bot, services: Application) -> None:
@@ -237,16 +316,20 @@ async def edited(message: Message, bot: Bot, services: Application) -> None:
     await _say(bot, message.chat.id, lang, texts.EDITED)
 
 
-async def button(callback: CallbackQuery, bot: Bot, services: Application) -> None:
+async def button(
+    callback: CallbackQuery, bot: Bot, services: Application, event_update: Update
+) -> Any:
     # Answer at once, so the client stops its spinner before the (slower) work.
     await quietly(callback.answer(), "answering callback")
     user = callback.from_user
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
-    done = await _dialog(bot, services, user, chat_id, Input.button(callback.data or ""))
+    inp = Input.button(callback.data or "")
+    done = await _dialog(bot, services, user, chat_id, inp, [event_update.update_id])
     if done and message is not None:
         # Old buttons disappear; after a failure they stay, so the person can press again.
         await remove_keyboard(bot, chat_id, message.message_id)
+    return None if done else NOT_PROCESSED
 
 
 # --- failures ---------------------------------------------------------------------------------
@@ -271,7 +354,7 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     if chat_id is not None:
         lang = user.language_code if user else None
         try:
-            await _say(bot, chat_id, lang, texts.SOMETHING_WRONG)
+            await _say(bot, chat_id, lang, texts.NOT_PROCESSED)
         except Exception:  # noqa: BLE001 - Telegram itself may be the failure
             log.warning("could not tell chat %s about the failure", chat_id)
     return True

@@ -1,4 +1,4 @@
-"""Outer middleware: every update is handled at most once, across restarts and webhooks."""
+"""Outer middleware: every update is applied at most once, and none is lost in silence."""
 
 from __future__ import annotations
 
@@ -14,14 +14,21 @@ from dialogs.application.updates import UpdateLog
 
 log = logging.getLogger(__name__)
 
+#: What a handler returns when it could not do its work: the update stays unmarked.
+NOT_PROCESSED = object()
+
 
 class ProcessedUpdates(BaseMiddleware):
-    """Drop an update whose ``update_id`` was seen before (Telegram may deliver it twice:
+    """Drop an update whose ``update_id`` was handled before (Telegram may deliver it twice:
     after a restart that came before the offset was confirmed, or a repeated webhook call).
 
-    The mark is written before the handler runs (at most once): a crash mid-handling
-    loses that one message rather than applying it twice, e.g. to the next question.
-    Log lines of the update carry ``tg-<update_id>`` as their request id.
+    The mark is written when the update has been handled, never before (issue 10): a dialog
+    step writes it in its own transaction (see ``DialogService.converse(updates=…)``), the
+    other handlers (notices, refusals) after they return.  A handler that dies, or returns
+    :data:`NOT_PROCESSED`, leaves the update unmarked, so a redelivery is applied once.
+    Across workers, aiogram's ``RedisEventIsolation`` holds one person's updates one at a
+    time, so a redelivery handled by another worker finds the mark.  Log lines of the
+    update carry ``tg-<update_id>`` as their request id.
     """
 
     def __init__(self, updates: UpdateLog, channel: str = "telegram") -> None:
@@ -34,11 +41,13 @@ class ProcessedUpdates(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if isinstance(event, Update):
-            request_id.set(f"tg-{event.update_id}")  # this update's task: its own context
-        if isinstance(event, Update) and not await self.updates.first_time(
-            self.channel, event.update_id
-        ):
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        request_id.set(f"tg-{event.update_id}")  # this update's task: its own context
+        if await self.updates.seen(self.channel, event.update_id):
             log.info("update %s was handled before; skipped", event.update_id)
             return None
-        return await handler(event, data)
+        result = await handler(event, data)
+        if result is not NOT_PROCESSED:
+            await self.updates.mark(self.channel, event.update_id)
+        return result

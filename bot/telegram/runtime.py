@@ -18,6 +18,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.telegram import handlers, texts
+from bot.telegram.joining import SplitText
 from bot.telegram.middlewares import ProcessedUpdates
 from bot.telegram.sending import with_retry
 from dialogs import i18n
@@ -65,6 +66,7 @@ def build_dispatcher(
         name="saualnama-telegram",
         services=services,
         form_url=form_url,
+        split_text=SplitText(),
     )
     dispatcher.update.outer_middleware(ProcessedUpdates(services.updates))
     dispatcher.include_routers(*handlers.build_routers())

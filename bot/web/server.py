@@ -7,7 +7,8 @@ Routes::
     GET  /chat           the chat page (needs a session)
     GET  /tg             the same page as a Telegram Mini App (signs in with initData)
     GET  /api/state      the current prompt replayed, and the progress
-    POST /api/input      {"kind": "text"|"button"|"command", "value": "..."}
+    POST /api/input      {"kind": "text"|"button"|"command", "value": "...", "prompt": n}
+                         (``prompt``: the prompt shown when the text was typed)
     POST /api/language   {"lang": "ru"|"kk"|"en"}: switch the dialog's language at once
     POST /api/tg-auth    {"initData": "..."}: a session for the Mini App's Telegram user
     POST /api/logout     end the session
@@ -57,6 +58,8 @@ DEVICE_COOKIE = "saualnama_device"
 CSRF_HEADER = "X-CSRF-Token"
 MAX_INPUT_BYTES = 16 * 1024
 MAX_VALUE_CHARS = 4000
+#: Every body the chat takes is a flat object; anything nested deeper is refused (400).
+MAX_JSON_DEPTH = 4
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors https://web.telegram.org 'self'"
@@ -145,6 +148,7 @@ class WebChat:
             else {"done": done_total[0], "total": done_total[1]},
             "lang": turned.lang,
             "ui": ui_labels(turned.lang),
+            "prompt": turned.prompt,
         }
         return web.json_response(body, dumps=_dumps)
 
@@ -261,10 +265,14 @@ class WebChat:
             raise _json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
         if kind == "command" and value not in COMMANDS:
             raise _json_error(400, f"command must be one of {', '.join(COMMANDS)}", "bad")
+        prompt = body.get("prompt")
+        if prompt is not None and (
+            not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < 2**31
+        ):
+            raise _json_error(400, "prompt must be the number of the prompt shown", "bad")
+        inp = Input(kind, value, prompt if kind == "text" else None)
         return await self._run(
-            request,
-            session,
-            self.service.converse(session.contact_id, Input(kind, value), channel="web"),
+            request, session, self.service.converse(session.contact_id, inp, channel="web")
         )
 
     async def language(self, request: web.Request) -> web.StreamResponse:
@@ -402,11 +410,27 @@ async def read_json(request: web.Request, limit: int = MAX_INPUT_BYTES) -> dict[
             raise _json_error(413, f"body larger than {limit} bytes", "too_large")
     try:
         body = json.loads(b"".join(chunks).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _json_error(400, "body is not JSON", "bad") from None
     if not isinstance(body, dict):
         raise _json_error(400, "body must be a JSON object", "bad")
+    if _too_deep(body, MAX_JSON_DEPTH):
+        raise _json_error(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "bad")
     return body
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Nested deeper than ``limit``?  (Iterative: a deep body must not recurse here either.)"""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:

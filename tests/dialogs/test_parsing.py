@@ -78,7 +78,6 @@ COUNT_OK = [
     ("max", "10000000", 10_000_000),
     ("full-stop", "25.", 25),
     ("unit", "5 человек", 5),
-    ("zero-width", "1\u200b2", 12),
 ]
 
 COUNT_BAD = [
@@ -111,6 +110,13 @@ COUNT_BAD = [
     ("apostrophe", "1'234", p.NOT_A_COUNT),
     ("script", "<script>alert(1)</script>", p.NOT_A_COUNT),
     ("formula", '=HYPERLINK("http://x")', p.WORDS),
+    # Issue 10: a number must read as it is stored ("\u202e12" shows as 21).
+    ("zero-width", "1\u200b2", p.HIDDEN_MARKS),
+    ("rtl-override", "\u202e12", p.HIDDEN_MARKS),
+    ("bidi-isolate", "\u206612\u2069", p.HIDDEN_MARKS),
+    ("bom", "\ufeff12", p.HIDDEN_MARKS),
+    ("word-joiner", "1\u20602", p.HIDDEN_MARKS),
+    ("hangul-filler", "\u316412", p.HIDDEN_MARKS),
 ]
 
 
@@ -159,6 +165,8 @@ AMOUNT_OK = [
 ]
 
 AMOUNT_BAD = [
+    ("rtl-override", "\u202e12", p.HIDDEN_MARKS),
+    ("zero-width", "1\u200b000", p.HIDDEN_MARKS),
     ("comma-thousands", "1,234", p.THOUSANDS),
     ("point-thousands", "1.234.567", p.THOUSANDS),
     ("mixed-separators", "1,234.56", p.THOUSANDS),
@@ -203,6 +211,7 @@ TEXT_OK = [
     ("keep-newlines", "строка 1\r\n  строка 2 ", "строка 1\nстрока 2"),
     ("blank-lines", "a\n\n\n\nb", "a\n\nb"),
     ("zero-width-bidi", "a\u200bb\u202ec\ufeff", "abc"),
+    ("isolates-filler", "\u2066a\u2069\u3164b\u2800", "ab"),
     ("control", "a\x00b\x07c", "abc"),
     ("formula-verbatim", '=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
     ("script-verbatim", "<script>alert(1)</script>", "<script>alert(1)</script>"),

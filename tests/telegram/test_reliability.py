@@ -16,6 +16,10 @@ _FIRST = Walk(default(), [b.number for b in default().blocks_for(KIND)]).steps[0
 FIRST_QUESTION = f"{_FIRST.label}\nДа или нет? Если да — опишите."
 QUESTION_ROWS = [["Да", "Нет"], ["Нет данных", "Пропустить", "Назад"], ["Комментарий", "Меню"]]
 PROGRESS_0 = "Блок 1, пункт 1 из 10 — заполнено 0% анкеты (0 из 32)."
+NOT_PROCESSED = (
+    "Ваше сообщение не обработано из-за сбоя, из него ничего не сохранено. "
+    "Пожалуйста, отправьте его ещё раз."
+)
 HELP = (
     "Отвечайте на вопросы по очереди: кнопками или текстом.\n"
     "«Нет данных» — если сведений нет (укажите причину); «Пропустить» — вернуться к вопросу "
@@ -94,11 +98,11 @@ async def test_failure_in_a_handler_asks_to_try_again_and_loses_nothing(running:
     fail = {"on": False}
 
     class Flaky(DialogService):
-        async def handle(self, contact_id, inp, **kw):
+        async def converse(self, contact_id, inp, **kw):
             if fail["on"]:
                 fail["on"] = False
                 raise RuntimeError("database went away")
-            return await super().handle(contact_id, inp, **kw)
+            return await super().converse(contact_id, inp, **kw)
 
     await h.kill_bot()
     await h.start_bot(Flaky)
@@ -112,8 +116,9 @@ async def test_failure_in_a_handler_asks_to_try_again_and_loses_nothing(running:
     fail["on"] = True
     with caplog.at_level(logging.ERROR):
         replies = await p.send(Input.text("5"))
-    assert [r.text for r in replies] == ["Что-то пошло не так, попробуйте ещё раз."]
+    assert [r.text for r in replies] == [NOT_PROCESSED]
     assert "database went away" in caplog.text and "Traceback" in caplog.text
+    assert not await h.store.was_processed("telegram", h.tg._next_update_id - 1)
     assert await h.stored(KIND) == stored and await h.state(6005) == state
 
     p.replies = question  # the question (and its buttons) is still on screen
@@ -134,7 +139,7 @@ async def test_failure_outside_the_handlers_is_reported_too(running: Harness, ca
     with caplog.at_level(logging.ERROR):
         replies = await p.send(Input.command("progress"))
     h.proc.store.mark_processed = original
-    assert [r.text for r in replies] == ["Что-то пошло не так, попробуйте ещё раз."]
+    assert [r.text for r in replies] == [NOT_PROCESSED]
     assert "disk full" in caplog.text
 
 

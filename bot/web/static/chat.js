@@ -13,6 +13,7 @@
   var progress = document.getElementById("progress");
   var progressText = document.getElementById("progress-text");
   var busy = false;
+  var prompt = null;
   var ended = false;
   var typing = null;
 
@@ -117,6 +118,7 @@
   }
 
   function render(data, focusChoice) {
+    if (typeof data.prompt === "number") { prompt = data.prompt; }
     var previous = transcript.querySelectorAll("button.choice");
     var firstItem = null;
     var firstChoice = null;
@@ -195,7 +197,8 @@
     if (!text.trim() || busy || ended) { return; }
     box.value = "";
     grow();
-    send({ kind: "text", value: text }, text, false).then(function () { box.focus(); });
+    // Typed text names the prompt it answers: never stored in a question not shown here.
+    send({ kind: "text", value: text, prompt: prompt }, text, false).then(function () { box.focus(); });
   });
 
   box.addEventListener("keydown", function (event) {

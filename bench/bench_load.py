@@ -80,7 +80,13 @@ async def telegram_case(url: str, tokens: list[str], args: argparse.Namespace) -
             while tg.polls == polls:
                 await asyncio.sleep(0.05)
             people = [lt.TelegramUser(tg, 7_000_000 + i) for i in range(len(tokens))]
-            await asyncio.gather(*(p.join(t) for p, t in zip(people, tokens, strict=True)))
+            joining = asyncio.Semaphore(10)  # joins are set-up, not the measurement
+
+            async def join(person: lt.TelegramUser, token: str) -> None:
+                async with joining:
+                    await person.join(token)
+
+            await asyncio.gather(*(join(p, t) for p, t in zip(people, tokens, strict=True)))
             steps = [("say", "{n}"), ("press", "|back")]
             p_tally, p_wall = await lt.walk(people, args.seconds, steps)
         finally:

@@ -52,7 +52,7 @@ class TelegramUser:
         self.id = user_id
         self.event = tg.waiters.setdefault(user_id, asyncio.Event())
 
-    async def _round(self, update: dict[str, Any], timeout: float = 30.0) -> float:
+    async def _round(self, update: dict[str, Any], timeout: float = 180.0) -> float:
         self.event.clear()
         started = time.monotonic()
         await self.tg.push(update)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 
@@ -50,6 +52,9 @@ def supervise(settings: Settings, workers: int, passthrough: Sequence[str]) -> i
     from dialogs.application.factory import migrate
 
     asyncio.run(migrate(settings))
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Every worker writes its metrics here; a scrape of any of them sums them all.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="saualnama-metrics-")
     stopping = False
 
     def stop(signum: int, _frame: object) -> None:

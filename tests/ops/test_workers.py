@@ -21,7 +21,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-import pytest_asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -106,10 +105,9 @@ class Worker:
             self.proc.kill()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict]:
-    """Two workers started once for the module (starting them is the slow part)."""
-    tmp_path = tmp_path_factory.mktemp("workers")
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[dict]:
+    """Two workers over a fresh database, a fake Bot API, two people with Telegram."""
     if not await redis_reachable():
         pytest.skip(f"Redis at {REDIS} is not reachable")
     url = await fresh_database("_workers")

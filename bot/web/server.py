@@ -339,7 +339,7 @@ class WebChat:
                 raise _json_error(403, ui_labels(self._lang(request))["failed"], "origin")
             return self._page(self._lang(request), "error", 403)
         try:
-            return await handler(request)
+            return await self._once_more_if_cut(request, handler)
         except web.HTTPNotFound:
             if request.path.startswith("/api/"):
                 raise _json_error(404, "no such API", "not_found") from None
@@ -351,6 +351,24 @@ class WebChat:
             if request.path.startswith("/api/"):
                 raise _json_error(500, ui_labels(self._lang(request))["failed"], "error") from None
             return self._page(self._lang(request), "error", 500)
+
+    @staticmethod
+    async def _once_more_if_cut(request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Run the handler again, once, after a dropped database connection (issue 10).
+
+        Safe for every route: a dialog step is one transaction bound to its prompt (a
+        repeat is recognised and answered as the first), the rest read or are idempotent.
+        The JSON body is kept by :func:`read_json`, so the second run reads the same.
+        """
+        try:
+            return await handler(request)
+        except Exception as exc:
+            if isinstance(exc, web.HTTPException) or not errors.is_transient(exc):
+                raise
+            log.warning(
+                "%s %s lost its database connection; run again", request.method, request.path
+            )
+            return await handler(request)
 
     def _origin_ok(self, request: web.Request) -> bool:
         origin = request.headers.get("Origin")
@@ -393,7 +411,12 @@ def _json_error(status: int, message: str, code: str) -> web.HTTPException:
 
 
 async def read_json(request: web.Request, limit: int = MAX_INPUT_BYTES) -> dict[str, Any]:
-    """The request's JSON object, refusing bodies over ``limit`` bytes or not JSON."""
+    """The request's JSON object, refusing bodies over ``limit`` bytes or not JSON.
+
+    Kept on the request, so a handler run again after a cut connection reads it again.
+    """
+    if _BODY_KEY in request:
+        return request[_BODY_KEY]
     if request.content_type != "application/json":
         raise _json_error(415, "send application/json", "content_type")
     if request.content_length is not None and request.content_length > limit:
@@ -416,6 +439,7 @@ async def read_json(request: web.Request, limit: int = MAX_INPUT_BYTES) -> dict[
         raise _json_error(400, "body must be a JSON object", "bad")
     if _too_deep(body, MAX_JSON_DEPTH):
         raise _json_error(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "bad")
+    request[_BODY_KEY] = body
     return body
 
 
@@ -448,6 +472,7 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
 
 
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
+_BODY_KEY = web.RequestKey("json_body", dict)
 _SECURE_KEY = web.AppKey("secure", bool)
 
 

@@ -74,11 +74,9 @@ async def telegram_case(url: str, tokens: list[str], args: argparse.Namespace) -
     await tg.start()
     try:
         extra = {"BOT_TOKEN": tg.token, "TELEGRAM_API_URL": tg.url}
-        polls = tg.polls
         product = await ls.start_product(url, 1, extra)
         try:
-            while tg.polls == polls:
-                await asyncio.sleep(0.05)
+            await lt.wait_polling(tg)
             people = [lt.TelegramUser(tg, 7_000_000 + i) for i in range(len(tokens))]
             joining = asyncio.Semaphore(10)  # joins are set-up, not the measurement
 
@@ -91,7 +89,8 @@ async def telegram_case(url: str, tokens: list[str], args: argparse.Namespace) -
             p_tally, p_wall = await lt.walk(people, args.seconds, steps)
         finally:
             product.stop()
-        polls = tg.polls
+        print(f"telegram, {len(tokens)} users, {args.seconds:.0f} s each")
+        p_rate, _ = line("product answer", p_tally, p_wall, float("nan"))
         echo = ls.start_echo(tg.url, tg.token)
         try:
             await lt.wait_polling(tg)
@@ -99,11 +98,8 @@ async def telegram_case(url: str, tokens: list[str], args: argparse.Namespace) -
             e_tally, e_wall = await lt.walk(people, args.seconds, [("say", "{n}")])
         finally:
             echo.stop()
-        del polls
     finally:
         await tg.stop()
-    print(f"telegram, {len(tokens)} users, {args.seconds:.0f} s each")
-    p_rate, _ = line("product answer", p_tally, p_wall, float("nan"))
     e_rate, _ = line("aiogram echo", e_tally, e_wall, float("nan"))
     print(
         f"  answer p50 {p_tally.pct(0.5) / e_tally.pct(0.5):5.1f}× echo (target ≤ 2×), "

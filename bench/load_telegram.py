@@ -107,7 +107,7 @@ async def walk(
     return tally, wall
 
 
-async def wait_polling(tg: FakeTelegram, timeout: float = 60.0) -> None:
+async def wait_polling(tg: FakeTelegram, timeout: float = 300.0) -> None:
     polls = tg.polls
     deadline = time.monotonic() + timeout
     while tg.polls == polls:

@@ -49,6 +49,7 @@ class Runtime:
     runner: web.AppRunner | None = None
     telegram: Telegram | None = None
     links: list[str] = field(default_factory=list)
+    redis: Any = None  # redis.asyncio.Redis with REDIS_URL, shared by the limiter and aiogram
 
 
 def effective_settings(
@@ -110,14 +111,21 @@ def _headline(title: str) -> str:
 
 
 async def start_telegram(
-    settings: Settings, services: Application, app: web.Application
+    settings: Settings,
+    services: Application,
+    app: web.Application,
+    *,
+    redis: Any = None,
+    worker: int | None = None,
 ) -> Telegram | None:
     """Start the Telegram channel if a token is set and ``bot.telegram`` is there.
 
     With WEBHOOK_PATH the webhook is added to ``app`` (call before the app starts; the
     URL is registered with Telegram by :func:`start` once the server listens); otherwise
-    long polling runs as a task.  The bot's commands are set in the background.  Any
-    failure is logged and the web chat goes on alone.
+    long polling runs as a task.  The bot's commands are set in the background (by worker 0
+    only when there are several).  With ``redis``, one person's updates are serialised
+    across workers (aiogram's ``RedisEventIsolation``) and a webhook call is answered once
+    handled.  Any failure is logged and the web chat goes on alone.
     """
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         return None
@@ -129,12 +137,17 @@ async def start_telegram(
     try:
         bot = tg.create_bot(settings)
         form = f"{settings.public_url.rstrip('/')}/tg"
-        dispatcher = tg.build_dispatcher(services, form_url=form)
+        isolation = _isolation(redis)  # passed only when shared, as older builders take none
+        extra = {"events_isolation": isolation} if isolation is not None else {}
+        dispatcher = tg.build_dispatcher(services, form_url=form, **extra)
         telegram = Telegram(bot, dispatcher)
-        telegram.tasks.append(_background(tg.set_commands(bot), "setting the bot's commands"))
+        if not worker:
+            telegram.tasks.append(_background(tg.set_commands(bot), "setting the bot's commands"))
         if settings.webhook_path:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            tg.setup_webhook(app, bot, dispatcher, settings.webhook_path, secret)
+            # Across workers a webhook call is answered once handled (see setup_webhook).
+            wait = {"in_background": False} if redis is not None else {}
+            tg.setup_webhook(app, bot, dispatcher, settings.webhook_path, secret, **wait)
             telegram.mode = "webhook"
             log.info("Telegram: webhook at %s", settings.webhook_path)
             return telegram
@@ -148,6 +161,34 @@ async def start_telegram(
     except Exception:
         log.exception("the Telegram channel failed to start: web only")
         return None
+
+
+def _isolation(redis: Any) -> Any:
+    """aiogram's event isolation over ``redis`` (None: the dispatcher's in-process one)."""
+    if redis is None:
+        return None
+    from aiogram.fsm.storage.base import DefaultKeyBuilder
+    from aiogram.fsm.storage.redis import RedisEventIsolation
+
+    return RedisEventIsolation(redis, key_builder=DefaultKeyBuilder(prefix="saualnama"))
+
+
+def open_redis(settings: Settings) -> Any:
+    """A Redis client for ``REDIS_URL``, or None without it (one process, memory only)."""
+    if not settings.redis_url:
+        return None
+    from redis.asyncio import Redis
+
+    return Redis.from_url(settings.redis_url)
+
+
+def sign_in_limiter(settings: Settings, redis: Any) -> Any:
+    """The sign-in limiter: shared through Redis when there is one, else this process's."""
+    if redis is None:
+        return None  # the web chat makes its in-memory one
+    from bot.web.ratelimit import RedisSlidingWindowLimiter
+
+    return RedisSlidingWindowLimiter(redis, settings.sign_in_attempts_per_minute, 60.0)
 
 
 async def register_webhook(settings: Settings, telegram: Telegram) -> None:
@@ -178,30 +219,43 @@ def _report_polling_end(task: asyncio.Task[None]) -> None:
         log.error("Telegram polling stopped", exc_info=task.exception())
 
 
-async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = None) -> Runtime:
-    """Open the database, build the web app (and Telegram), listen; returns what runs."""
+async def start(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    out: TextIO | None = None,
+    worker: int | None = None,
+) -> Runtime:
+    """Open the database, build the web app (and Telegram), listen; returns what runs.
+
+    ``worker`` is this process's index among ``--workers`` (they share the port, and
+    worker 0 alone registers the webhook); ``None`` is the one process of the default.
+    """
     services = await open_application(settings)
     runtime: Runtime | None = None
+    redis = open_redis(settings)
     try:
-        app = create_web_app(settings, services)
+        app = create_web_app(settings, services, limiter=sign_in_limiter(settings, redis))
         admin.panel.setup(app, settings, services.store)  # the coordinator's panel at /admin
-        runtime = Runtime(settings, services, app)
+        runtime = Runtime(settings, services, app, redis=redis)
         if demo:
             runtime.links = await seed_demo_campaign(services, settings)
-        runtime.telegram = await start_telegram(settings, services, app)
+        runtime.telegram = await start_telegram(settings, services, app, redis=redis, worker=worker)
         if runtime.telegram is not None:  # reminders: Telegram, and e-mail with SMTP_HOST
             email = EmailSender(settings) if email_configured(settings) else None
             reminder_task = start_reminders(
-                settings, services.reminders, runtime.telegram.bot, email
+                settings, services.reminders, runtime.telegram.bot, email, services.jobs
             )
             if reminder_task is not None:
                 runtime.telegram.tasks.append(reminder_task)
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await runner.setup()
         runtime.runner = runner
-        site = web.TCPSite(runner, settings.web_host, settings.web_port)
+        site = web.TCPSite(
+            runner, settings.web_host, settings.web_port, reuse_port=worker is not None
+        )
         await site.start()
-        if runtime.telegram is not None and runtime.telegram.mode == "webhook":
+        if runtime.telegram is not None and runtime.telegram.mode == "webhook" and not worker:
             runtime.telegram.tasks.append(
                 _background(register_webhook(settings, runtime.telegram), "registering the webhook")
             )
@@ -210,6 +264,8 @@ async def start(settings: Settings, *, demo: bool = False, out: TextIO | None = 
             await stop(runtime)
         else:
             await services.close()
+            if redis is not None:
+                await redis.aclose()
         raise
     out = out or sys.stdout
     print(f"Saualnama web chat: {settings.public_url.rstrip('/')}/  "
@@ -239,6 +295,8 @@ async def stop(runtime: Runtime) -> None:
     if runtime.runner is not None:
         await runtime.runner.cleanup()
     await runtime.services.close()
+    if runtime.redis is not None:
+        await runtime.redis.aclose()
 
 
 async def serve(
@@ -247,6 +305,7 @@ async def serve(
     demo: bool = False,
     stop_event: asyncio.Event | None = None,
     out: TextIO | None = None,
+    worker: int | None = None,
 ) -> None:
     """Run until SIGINT/SIGTERM (or ``stop_event``), then shut down gracefully."""
     stop_event = stop_event or asyncio.Event()
@@ -259,7 +318,7 @@ async def serve(
         except (NotImplementedError, RuntimeError, ValueError):
             pass
     try:
-        runtime = await start(settings, demo=demo, out=out)
+        runtime = await start(settings, demo=demo, out=out, worker=worker)
         try:
             await stop_event.wait()
             log.info("stopping")
@@ -282,7 +341,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--host", help="address to listen on (default: WEB_HOST, 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default: WEB_PORT, 8080)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the port (several need PostgreSQL; see README)",
+    )
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)  # set by the supervisor
     return parser.parse_args(argv)
+
+
+def _without_workers(argv: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--workers":
+            skip = True
+        elif not arg.startswith("--workers="):
+            out.append(arg)
+    return out
+
+
+def setup_logging(settings: Settings) -> None:
+    """Text lines for people, or JSON lines (``LOG_FORMAT=json``) with a request id."""
+    from bot.logs import configure
+
+    configure(settings.log_level, settings.log_format)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -294,12 +380,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Invalid settings (see .env.example): {exc}", file=sys.stderr)
         return 2
     settings = effective_settings(settings, args.host, args.port)
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(settings)
+    if args.workers > 1 and args.worker is None:
+        from bot import workers
+
+        why = workers.refusal(settings, args.workers)
+        if why:
+            print(f"Cannot start {args.workers} workers: {why}", file=sys.stderr)
+            return 2
+        keep = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--demo"]
+        passthrough = _without_workers(keep) + (["--demo"] if args.demo else [])
+        return workers.supervise(settings, args.workers, passthrough)
+    demo = args.demo and not args.worker  # worker 0 seeds the demo
     try:
-        asyncio.run(serve(settings, demo=args.demo))
+        asyncio.run(serve(settings, demo=demo, worker=args.worker))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

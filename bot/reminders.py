@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+from dialogs.application.jobs import Jobs
 from dialogs.application.outgoing import Outgoing, Sender, Throttled, Undeliverable
 from dialogs.application.reminders import Reminders, parse_days
 from dialogs.application.settings import Settings
@@ -103,9 +104,13 @@ def start_reminders(
     reminders: Reminders,
     bot: Bot,
     email: Sender | None = None,
+    jobs: Jobs | None = None,
 ) -> asyncio.Task[None] | None:
     """The reminder loop as a task, sending through ``bot`` (and ``email``, for contacts
-    without Telegram); ``None`` if misconfigured."""
+    without Telegram); ``None`` if misconfigured.
+
+    With ``jobs`` the loop runs in one worker at a time (the others stand by for it).
+    """
     try:
         days = parse_days(settings.reminder_days)
     except ValueError as exc:
@@ -121,9 +126,11 @@ def start_reminders(
     senders: dict[str, Sender] = {"telegram": TelegramSender(bot)}
     if email is not None:
         senders["email"] = email
-    return asyncio.create_task(
-        reminders.run_forever(
+
+    async def loop() -> None:
+        await reminders.run_forever(
             senders, days=days, interval_minutes=settings.reminder_interval_minutes
-        ),
-        name="saualnama-reminders",
-    )
+        )
+
+    work = loop() if jobs is None else jobs.run_exclusively("reminders", loop)
+    return asyncio.create_task(work, name="saualnama-reminders")

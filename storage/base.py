@@ -187,9 +187,23 @@ class StoreBase:
             )
         )
 
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only: the unit of work this task runs (no savepoint: a read
+        changes nothing to roll back), else a transaction of its own that on SQLite begins
+        DEFERRED, so it reads a WAL snapshot and never waits for or holds the write lock."""
+        unit = _UNIT.get()
+        if unit is not None:
+            yield unit
+            return
+        async with self.sessions() as session:
+            await session.connection(execution_options={"sqlite_read_only": True})
+            yield session
+            await session.commit()
+
     async def _all(self, query: Select[tuple[T]]) -> list[T]:
-        """Every row of a read-only query, in its own short transaction."""
-        async with self._tx() as s:
+        """Every row of a read-only query (see :meth:`_read`)."""
+        async with self._read() as s:
             return list((await s.scalars(query)).all())
 
     @staticmethod

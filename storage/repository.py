@@ -41,7 +41,9 @@ from storage.campaigns import CampaignStore
 from storage.contacts import ContactStore
 from storage.dialog_states import DialogStateStore
 from storage.exports import ExportStore
+from storage.health import HealthStore, head_revision
 from storage.invitations import InvitationStore
+from storage.jobs import JobLockStore
 from storage.membership import MembershipStore
 from storage.org_import import (
     ImportConflict,
@@ -73,6 +75,7 @@ __all__ = [
     "Unreachable",
     "contact_actor",
     "hash_token",
+    "head_revision",
 ]
 
 
@@ -95,5 +98,7 @@ class Store(
     PanelSessionStore,
     PanelReadStore,
     ExportStore,
+    JobLockStore,
+    HealthStore,
 ):
     """All storage operations, each in its own transaction on ``sessions``."""

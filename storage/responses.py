@@ -104,7 +104,7 @@ class ResponseStore(StoreBase):
         transaction.  Only the contact's own organisation is ever read, and only for a
         campaign it takes part in (else :class:`~storage.errors.NotCampaignMember`).
         """
-        async with self._tx() as s:
+        async with self._read() as s:
             contact = await self._active_contact(s, contact_id)
             campaign = await self._get(s, Campaign, campaign_id)
             organisation = await self._get(s, Organisation, contact.organisation_id)

@@ -83,24 +83,26 @@ class WebSessionStore(StoreBase):
             return None
         now = now or utcnow()
         key = hash_token(raw_id)
-        async with self._tx() as s:
+        async with self._read() as s:  # most requests only read: no write lock on SQLite
             row = await s.get(WebSession, key)
             if row is None:
                 return None
             s.expunge(row)
-            if now > row.idle_expires_at or now > row.expires_at:
+        if now > row.idle_expires_at or now > row.expires_at:
+            async with self._tx() as s:
                 await s.execute(delete(WebSession).where(WebSession.id == key))
-                return None
-            if now - row.last_seen_at >= TOUCH_EVERY:
-                idle = row.idle_expires_at - row.last_seen_at
-                row.last_seen_at, row.idle_expires_at = now, now + idle
+            return None
+        if now - row.last_seen_at >= TOUCH_EVERY:
+            idle = row.idle_expires_at - row.last_seen_at
+            row.last_seen_at, row.idle_expires_at = now, now + idle
+            async with self._tx() as s:
                 # A plain UPDATE: a session dropped meanwhile stays dropped.
                 await s.execute(
                     update(WebSession)
                     .where(WebSession.id == key)
                     .values(last_seen_at=row.last_seen_at, idle_expires_at=row.idle_expires_at)
                 )
-            return row
+        return row
 
     async def drop_web_session(self, raw_id: str | None) -> None:
         """End one session (logout, or a new sign-in in the same browser)."""

@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 
+from bot.logs import request_id
 from dialogs.application.updates import UpdateLog
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ class ProcessedUpdates(BaseMiddleware):
     step writes it in its own transaction (see ``DialogService.converse(updates=…)``), the
     other handlers (notices, refusals) after they return.  A handler that dies, or returns
     :data:`NOT_PROCESSED`, leaves the update unmarked, so a redelivery is applied once.
+    Across workers, aiogram's ``RedisEventIsolation`` holds one person's updates one at a
+    time, so a redelivery handled by another worker finds the mark.  Log lines of the
+    update carry ``tg-<update_id>`` as their request id.
     """
 
     def __init__(self, updates: UpdateLog, channel: str = "telegram") -> None:
@@ -39,6 +43,7 @@ class ProcessedUpdates(BaseMiddleware):
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
+        request_id.set(f"tg-{event.update_id}")  # this update's task: its own context
         if await self.updates.seen(self.channel, event.update_id):
             log.info("update %s was handled before; skipped", event.update_id)
             return None

@@ -10,6 +10,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -51,15 +52,22 @@ def create_bot(settings: Settings) -> Bot:
     return bot
 
 
-def build_dispatcher(services: Application, *, form_url: str | None = None) -> Dispatcher:
+def build_dispatcher(
+    services: Application,
+    *,
+    form_url: str | None = None,
+    events_isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
     """The Dispatcher with every router; state lives in the database, not in aiogram's FSM.
 
     Updates of one person are handled one after another (``SimpleEventIsolation`` locks
-    per chat and user), and each ``update_id`` at most once (:class:`ProcessedUpdates`).
-    ``form_url`` (https) is the web chat's Mini App page, offered as each chat's menu button.
+    per chat and user in this process; several workers pass aiogram's
+    ``RedisEventIsolation``, which locks across them), and each ``update_id`` at most once
+    (:class:`ProcessedUpdates`, in the database).  ``form_url`` (https) is the web chat's
+    Mini App page, offered as each chat's menu button.
     """
     dispatcher = Dispatcher(
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=events_isolation or SimpleEventIsolation(),
         name="saualnama-telegram",
         services=services,
         form_url=form_url,
@@ -111,19 +119,23 @@ def setup_webhook(
     dispatcher: Dispatcher,
     path: str,
     secret: str | SecretStr | None,
+    *,
+    in_background: bool = True,
 ) -> None:
     """Serve Telegram updates at ``path`` of ``app``; calls without ``secret`` get 401.
 
-    Registering the URL with Telegram (``bot.set_webhook(url, secret_token=secret)``) is
+    ``in_background=False`` answers Telegram only once the update is handled: across
+    workers, the next update of a chat then cannot overtake it, and a failed one is
+    redelivered.  Registering the URL with Telegram (``bot.set_webhook(url, secret_token=secret)``) is
     left to the caller, who knows the public URL.
     """
     if isinstance(secret, SecretStr):
         secret = secret.get_secret_value()
     if not secret:
         raise ValueError("WEBHOOK_SECRET is required to serve Telegram through a webhook")
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(
-        app, path=path
-    )
+    SimpleRequestHandler(
+        dispatcher=dispatcher, bot=bot, secret_token=secret, handle_in_background=in_background
+    ).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
 
 

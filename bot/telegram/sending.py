@@ -27,6 +27,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from dialogs.application.metrics import TELEGRAM_429
 from dialogs.contract import Button, Reply
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,7 @@ async def with_retry(
         except TelegramRetryAfter as exc:
             if attempt == tries:
                 raise
+            TELEGRAM_429.inc()
             wait = min(float(exc.retry_after), MAX_RETRY_AFTER)
             log.warning("Telegram flood control: waiting %ss (try %s/%s)", wait, attempt, tries)
             await sleep(wait)

@@ -1,10 +1,33 @@
-"""A sliding-window limit on attempts per key, and the client address it is keyed on."""
+"""A sliding-window limit on attempts per key, and the client address it is keyed on.
+
+One process keeps the window in memory (:class:`SlidingWindowLimiter`); several workers
+share one in Redis (:class:`RedisSlidingWindowLimiter`, with ``REDIS_URL``), so an
+address gets the same number of attempts however many workers it reaches.
+"""
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+
+class Limiter(Protocol):
+    """What the web chat asks of a limiter: only failed sign-ins count, so a valid
+    invitation link opened any number of times from one office never locks it out."""
+
+    async def retry_in(self, key: str) -> int:
+        """0 if ``key`` may try now, else the seconds until it may (nothing recorded)."""
+        ...
+
+    async def failed(self, key: str) -> None:
+        """Record a failed attempt by ``key``."""
+        ...
 
 
 class SlidingWindowLimiter:
@@ -68,9 +91,64 @@ class SlidingWindowLimiter:
             return 1
         return max(1, int(self.window - (self.clock() - hits[0])) + 1)
 
+    async def retry_in(self, key: str) -> int:
+        """:meth:`blocked` and :meth:`retry_after` in one, as :class:`Limiter` asks."""
+        return self.retry_after(key) if self.blocked(key) else 0
+
+    async def failed(self, key: str) -> None:
+        """:meth:`fail`, as :class:`Limiter` asks."""
+        self.fail(key)
+
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, h in self._hits.items() if not h or now - h[-1] >= self.window]:
             del self._hits[key]
+
+
+#: Drop failures older than the window and count them; the server's clock, so every
+#: worker agrees.  Returns 0 (may try) or the seconds until a retry.
+_RETRY_IN = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, math.ceil((window - (now - tonumber(oldest[2]))) / 1000))
+end
+return 0
+"""
+
+#: Record one failure at the server's time; the key expires with the window.
+_FAILED = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 0
+"""
+
+
+class RedisSlidingWindowLimiter:
+    """At most ``limit`` failed attempts per ``window`` seconds per key, shared through Redis."""
+
+    def __init__(
+        self, redis: Redis, limit: int, window: float = 60.0, *, prefix: str = "saualnama:signin:"
+    ) -> None:
+        self.redis = redis
+        self.limit = limit
+        self.window_ms = int(window * 1000)
+        self.prefix = prefix
+        self._retry_in = redis.register_script(_RETRY_IN)
+        self._failed = redis.register_script(_FAILED)
+
+    async def retry_in(self, key: str) -> int:
+        """0 if ``key`` may try now, else the seconds until it may (nothing recorded)."""
+        result = await self._retry_in(keys=[self.prefix + key], args=[self.window_ms, self.limit])
+        return int(result)
+
+    async def failed(self, key: str) -> None:
+        """Record a failed attempt by ``key``, seen by every worker."""
+        await self._failed(keys=[self.prefix + key], args=[self.window_ms, uuid.uuid4().hex])
 
 
 def client_address(remote: str | None, forwarded_for: str | None, trusted: Collection[str]) -> str:

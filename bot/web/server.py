@@ -35,9 +35,10 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from bot.web import pages
+from bot.logs import request_ids
+from bot.web import ops, pages
 from bot.web.miniapp import InvalidInitData, validate_init_data
-from bot.web.ratelimit import SlidingWindowLimiter, client_address
+from bot.web.ratelimit import Limiter, SlidingWindowLimiter, client_address
 from bot.web.texts import REFUSAL_PAGES, negotiate, page_text, ui_labels
 from dialogs import i18n
 from dialogs.application import errors
@@ -86,13 +87,15 @@ class WebChat:
         services: Application,
         *,
         sessions: WebSessions | None = None,
-        limiter: SlidingWindowLimiter | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.settings = settings
         self.services = services
         self.service = services.dialog
         self.sessions = sessions or services.web_sessions
-        self.limiter = limiter or SlidingWindowLimiter(settings.sign_in_attempts_per_minute, 60.0)
+        self.limiter: Limiter = limiter or SlidingWindowLimiter(
+            settings.sign_in_attempts_per_minute, 60.0
+        )
         self.trusted_proxies = frozenset(
             a.strip() for a in settings.trusted_proxies.split(",") if a.strip()
         )
@@ -192,10 +195,10 @@ class WebChat:
         if _PREVIEW_BOTS.search(request.headers.get("User-Agent", "")):
             return self._page(lang, "preview", 200)
         address = self._client(request)
-        if self.limiter.blocked(address):  # only failed tokens count (see ratelimit.fail)
+        retry = await self.limiter.retry_in(address)  # only failed tokens count
+        if retry:
             log.warning("sign-in rate limit hit by %s", address)
-            retry = str(self.limiter.retry_after(address))
-            return self._page(lang, "rate_limited", 429, **{"Retry-After": retry})
+            return self._page(lang, "rate_limited", 429, **{"Retry-After": str(retry)})
         token = request.match_info["token"]
         device = request.cookies.get(DEVICE_COOKIE, "")
         if not _DEVICE_RE.match(device):
@@ -210,7 +213,7 @@ class WebChat:
                 device = secrets.token_urlsafe(32)
                 joined = await self._join(token, device, lang)
         except InvitationRefused as refused:
-            self.limiter.fail(address)
+            await self.limiter.failed(address)
             situation, status = REFUSAL_PAGES[refused.reason]
             log.info("invitation refused for %s: %s", address, refused.reason.value)
             return self._page(lang, situation, status)
@@ -311,7 +314,7 @@ class WebChat:
         if not token:
             raise _json_error(404, page_text(lang, "not_found")[1], "no_bot")
         address = self._client(request)
-        if self.limiter.blocked(address):
+        if await self.limiter.retry_in(address):
             raise _json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
         body = await read_json(request)
         init_data = body.get("initData")
@@ -320,7 +323,7 @@ class WebChat:
         try:
             data = validate_init_data(init_data, token)
         except InvalidInitData as exc:
-            self.limiter.fail(address)
+            await self.limiter.failed(address)
             log.info("Mini App initData refused from %s: %s", address, exc)
             raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
         person = await self.services.people.by_telegram(data["user_id"])
@@ -521,11 +524,12 @@ def create_web_app(
     services: Application,
     *,
     sessions: WebSessions | None = None,
-    limiter: SlidingWindowLimiter | None = None,
+    limiter: Limiter | None = None,
 ) -> web.Application:
     """The aiohttp application of the web chat (Telegram's webhook may be added to it)."""
     chat = WebChat(settings, services, sessions=sessions, limiter=limiter)
-    app = web.Application(middlewares=[chat.guard], client_max_size=1024**2)
+    middlewares = [request_ids, ops.count_requests, chat.guard]
+    app = web.Application(middlewares=middlewares, client_max_size=1024**2)
     app[WEBCHAT_KEY] = chat
     app[_SECURE_KEY] = chat.secure
     app.on_response_prepare.append(_security_headers)
@@ -539,4 +543,5 @@ def create_web_app(
     app.router.add_post("/api/tg-auth", chat.tg_auth)
     app.router.add_post("/api/logout", chat.logout)
     app.router.add_static("/static", STATIC_DIR, follow_symlinks=False)
+    ops.add_routes(app, services)
     return app

@@ -16,6 +16,7 @@ replayed against another question.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from dialogs import i18n
 from dialogs.application import prompts
 from dialogs.application.campaigns import NoCampaign, current_campaign
 from dialogs.application.conflicts import stale_answer_reply
+from dialogs.application.metrics import ANSWERS_SAVED, DIALOG_STEPS
 from dialogs.contract import (
     Answer,
     Context,
@@ -44,6 +46,8 @@ from storage import errors
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
+#: The answers the step running in this task has written so far (counted after commit).
+_SAVED: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("saved", default=None)
 
 #: One dialog step: from the stored position and the loaded context to the outcome.
 Step = Callable[[State, Context], Outcome]
@@ -133,18 +137,27 @@ class DialogService:
         """
         transient_retries = 1
         for attempt in range(4):
+            saved: list[str] = []
+            _SAVED.set(saved)
             try:
                 async with self.store.unit_of_work():
-                    return await self._run_once(contact_id, step, channel, lang_hint, inp, updates)
+                    turned = await self._run_once(
+                        contact_id, step, channel, lang_hint, inp, updates
+                    )
+                DIALOG_STEPS.labels(channel, "ok").inc()
+                ANSWERS_SAVED.labels(channel).inc(len(saved))  # counted once committed
+                return turned
             except errors.StaleDialogStateError:
                 log.info("dialog of contact %s changed meanwhile; retry %s", contact_id, attempt)
             except _HandledBefore:
                 return Turned([], None, "ru", handled_before=True)
             except Exception as exc:
                 if not errors.is_transient(exc) or transient_retries == 0:
+                    DIALOG_STEPS.labels(channel, "error").inc()
                     raise
                 transient_retries -= 1
                 log.warning("step of contact %s lost its database (%s); run again", contact_id, exc)
+        DIALOG_STEPS.labels(channel, "conflict").inc()
         text = N_("Не удалось обработать сообщение. Попробуйте ещё раз.")
         return Turned([self._error_reply("ru", text)], None, "ru")
 
@@ -365,6 +378,9 @@ class DialogService:
                 channel=channel,
                 expected_version=effect.expected_version,
             )
+            bucket = _SAVED.get()
+            if bucket is not None:
+                bucket.append(effect.code)
         elif isinstance(effect, SetLanguage):
             await self.store.update_contact(contact_id, language=effect.lang)
         elif isinstance(effect, Submit):

@@ -12,6 +12,7 @@ from datetime import date
 
 from dialogs.application.demo import DemoOrganisation, seed_demo
 from dialogs.application.dialog import DialogService
+from dialogs.application.jobs import Jobs
 from dialogs.application.onboarding import Onboarding
 from dialogs.application.people import People
 from dialogs.application.reminders import Reminders
@@ -33,6 +34,7 @@ class Application:
     web_sessions: WebSessions
     reminders: Reminders
     updates: UpdateLog
+    jobs: Jobs
     _store: Store = field(repr=False)
 
     @classmethod
@@ -49,6 +51,7 @@ class Application:
             web_sessions=WebSessions(store),
             reminders=Reminders(store, dialog.q, web_url=web_url),
             updates=UpdateLog(store),
+            jobs=Jobs(store),
             _store=store,
         )
 
@@ -65,6 +68,11 @@ class Application:
     async def close(self) -> None:
         """Close the database connections."""
         await self._store.close()
+
+
+async def migrate(settings: Settings) -> None:
+    """Bring the database at ``DATABASE_URL`` up to date (once, before several workers start)."""
+    await db.upgrade(settings.database_url)
 
 
 async def open_application(settings: Settings) -> Application:

@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from dialogs.application.metrics import REMINDERS
 from dialogs.application.outgoing import Outgoing, Sender
 from dialogs.application.reminder_schedule import Policy, is_deadline_kind, parse_days
 from dialogs.application.reminder_texts import Progress, ReminderWriter
@@ -283,6 +284,8 @@ class Reminders:
             channels=by_channel, respect_hours=respect_hours,
         )  # fmt: skip
         done = await deliver_all(self, by_channel, planned, concurrency=concurrency)
+        for d in done:
+            REMINDERS.labels(d.status).inc()
         if done:
             counts = {s: sum(1 for d in done if d.status == s) for s in {d.status for d in done}}
             log.info("reminders: %s", ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))

@@ -48,9 +48,6 @@ class Settings(BaseSettings):
     reminder_interval_minutes: int = Field(
         60, description="How often the bot checks for reminders to send"
     )
-    redis_url: str | None = Field(
-        None, description="Redis shared by every process (one Telegram send budget per bot)"
-    )
     smtp_host: str | None = Field(None, description="SMTP server for e-mail reminders; empty: none")
     smtp_port: int = Field(587, description="SMTP port (587 with STARTTLS, 465 with TLS)")
     smtp_username: str | None = Field(None, description="SMTP user name, if the server asks")
@@ -62,6 +59,14 @@ class Settings(BaseSettings):
         "starttls", pattern="^(starttls|tls|none)$", description="starttls, tls or none"
     )
     log_level: str = Field("INFO", description="Logging level")
+    log_format: str = Field(
+        "text", description="Log lines as text or json (one object a line, with a request id)"
+    )
+    redis_url: str | None = Field(
+        None,
+        description="Redis shared by every process: the sign-in limit, Telegram's per-person"
+        " ordering and one Telegram send budget per bot",
+    )
     export_suppression: bool = Field(
         False, description="Suppress small cells in every export (the expert role always does)"
     )

@@ -24,7 +24,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from dialogs import i18n
-from dialogs.contract import Button, Input, Reply, State
+from dialogs.contract import (
+    Button,
+    Category,
+    Chosen,
+    Expects,
+    Input,
+    ListColumn,
+    Reply,
+    ReviewEntry,
+    State,
+)
 from dialogs.i18n import N_
 from dialogs.schema import Questionnaire
 
@@ -135,10 +145,51 @@ def replies_of(last: dict[str, Any]) -> list[Reply]:
 
 
 def _reply_json(reply: Reply) -> dict[str, Any]:
+    """The whole reply (what it expects, the button it follows, a review's entries too):
+    a resend is answered exactly as the original was."""
     rows = [[[b.label, b.data] for b in row] for row in reply.buttons]
-    return {"text": reply.text, "kind": reply.kind, "buttons": rows}
+    data: dict[str, Any] = {"text": reply.text, "kind": reply.kind, "buttons": rows}
+    if reply.expects is not None:
+        e = reply.expects
+        data["expects"] = {
+            "text": e.text,
+            "field": e.field,
+            "kind": e.kind,
+            "categories": [[c.code, c.label, c.value] for c in e.categories],
+            "open": e.open,
+            "total": e.total,
+            "total_label": e.total_label,
+            "columns": [[c.code, c.label, c.kind] for c in e.columns],
+            "rows": [[[k, v] for k, v in row] for row in e.rows],
+            "form": e.form,
+        }
+    if reply.chosen is not None:
+        data["chosen"] = [reply.chosen.nonce, reply.chosen.label]
+    if reply.review:
+        data["review"] = [
+            [r.item, r.question, r.label, r.answer, r.kind, r.note, r.edit] for r in reply.review
+        ]
+    return data
+
+
+def _expects(data: dict[str, Any]) -> Expects:
+    return Expects(
+        text=data["text"],
+        field=data["field"],
+        kind=data["kind"],
+        categories=tuple(Category(code, label, value) for code, label, value in data["categories"]),
+        open=data["open"],
+        total=data["total"],
+        total_label=data["total_label"],
+        columns=tuple(ListColumn(code, label, kind) for code, label, kind in data["columns"]),
+        rows=tuple(tuple((k, v) for k, v in row) for row in data["rows"]),
+        form=data["form"],
+    )
 
 
 def _reply(data: dict[str, Any]) -> Reply:
     rows = tuple(tuple(Button(label, value) for label, value in row) for row in data["buttons"])
-    return Reply(data["text"], rows, data["kind"])
+    expects = _expects(data["expects"]) if data.get("expects") else None
+    chosen = Chosen(*data["chosen"]) if data.get("chosen") else None
+    review = tuple(ReviewEntry(*entry) for entry in data.get("review") or ())
+    return Reply(data["text"], rows, data["kind"], expects, chosen, review)

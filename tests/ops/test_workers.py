@@ -25,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from dialogs.application.demo import seed_demo
+from dialogs.application.reminder_schedule import MAX_OFFSET, Policy
 from storage.db import upgrade
 from storage.repository import Store
 from tests.telegram.fake_api import FakeTelegram, user
@@ -113,6 +114,11 @@ async def world(tmp_path: Path) -> AsyncIterator[dict]:
     url = await fresh_database("_workers")
     store = Store.from_url(url)
     campaign, orgs = await seed_demo(store, today=date.today())
+    # whatever the demo's deadline and the time of day, a reminder is due and may go out
+    # now: the campaign's own policy (the sending hours are per campaign, not global)
+    assert campaign.deadline is not None and (campaign.deadline - date.today()).days < MAX_OFFSET
+    policy = Policy(offsets=(MAX_OFFSET,), hours=(0, 24))
+    await store.set_reminder_policy(campaign.id, **policy.columns())
     ngo = next(o for o in orgs if o.organisation.subject_kind == "ngo")
     person, reminded = user(5_550_001), user(5_550_002)
     await store.redeem_invitation(ngo.token, telegram_user_id=person["id"], channel="telegram")
@@ -127,8 +133,6 @@ async def world(tmp_path: Path) -> AsyncIterator[dict]:
             "TELEGRAM_API_URL": tg.url,
             "WEBHOOK_PATH": HOOK,
             "WEBHOOK_SECRET": SECRET,
-            "REMINDER_DAYS": "400",  # whatever the demo's deadline, a reminder is due
-            "REMINDER_HOURS": "0-24",
             "SIGN_IN_ATTEMPTS_PER_MINUTE": "3",
             "LOG_LEVEL": "INFO",
         }

@@ -69,7 +69,7 @@ async def test_a_stale_pending_claim_is_taken_over(store: Store, world: World) -
     )
     (delivery,) = await store.list_reminder_deliveries(cid)
     assert delivery.status == "pending"
-    assert timedelta(minutes=10) == store.REMINDER_CLAIM_TIMEOUT
+    assert timedelta(minutes=1) == store.REMINDER_CLAIM_TIMEOUT
 
 
 async def test_concurrent_claims_have_one_winner(store: Store, world: World) -> None:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 
 from dialogs.parsing import (
+    Matcher,
     ParseError,
-    _Matcher,
     parse_breakdown,
     parse_count,
     parse_open_breakdown,
@@ -76,7 +76,7 @@ def parse_breakdown_words(
     try:
         return parse_breakdown(raw, categories, max_value)
     except ParseError as error:
-        matcher = _Matcher(categories)
+        matcher = Matcher(categories)
 
         def match(label: str) -> str | None:
             exact = matcher.exact(label)

@@ -91,7 +91,7 @@ def layer_of(module: str) -> str | None:
         return "engine"
     if module == "dialogs.application" or module.startswith("dialogs.application."):
         return "application"
-    if module in DOMAIN:
+    if module in DOMAIN or module.startswith("dialogs.parsing."):
         return "domain"
     return None
 

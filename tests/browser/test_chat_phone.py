@@ -274,3 +274,51 @@ async def test_review_shows_every_answer_in_full(server, browser):  # noqa: F811
     assert found == {"phone review": []}
     assert problems == []
     await context.close()
+
+
+async def test_a_walked_review_shows_the_long_answer_and_the_chosen_option_in_full(
+    server,  # noqa: F811
+    browser,  # noqa: F811
+):
+    """The same review from answers given on the page: a 1,000-character description typed
+    after «Да» and item 1.4's second option (whose first 125 characters are the first
+    option's) read back in full from the engine's own Reply.review, not a made-up one."""
+    from dialogs.questionnaire import default
+
+    runtime, campaign, orgs, store = server
+    demo = orgs["ngo"]
+    options = next(i for i in default().blocks[0].items if i.number == 4).fields[0].options
+    long = ("Не хватает методики выявления жертв в сельских районах; " * 20)[:999] + "!"
+    context, page, problems = await open_chat(
+        browser, runtime.settings.public_url, demo.token, PHONE, "ru-RU"
+    )
+    await press(page, "✓ Русский")
+    await press(page, "Да")
+    await send_text(page, long)
+    for label in ("Меню", "Блок 1", "1.4"):
+        await press(page, label)
+    await press(page, "2")  # the options are numbered in the question, one tap each
+    await send_text(page, "С Кыргызстаном: ответы на запросы идут месяцами")
+    before = await shown(page)
+    await page.click("nav.actions button[data-cmd='review']")
+    await settled(page, before)
+
+    review = page.locator("#transcript .review").last
+    await review.wait_for()
+    answers = review.locator(".review-answer")
+    texts = [await answers.nth(n).inner_text() for n in range(await answers.count())]
+    folded = next(n for n, t in enumerate(texts) if t.startswith("Да: " + long[:100]))
+    await answers.nth(folded).locator("button.more").click()
+    assert long in await answers.nth(folded).inner_text()
+    chosen = [t for t in texts if options[1].label in t]
+    assert len(chosen) == 1 and options[0].label not in chosen[0]
+    assert chosen[0].startswith("2. ")
+    response = await store.get_or_create_response(demo.organisation.id, campaign.id)
+    stored = {a.field_code: a.value for a in await store.list_answers(response.id)}
+    assert stored["b01.i01.legislation_gaps"] == {"answer": "yes", "description": long}
+    await page.screenshot(path=str(ARTIFACTS / "chat-phone-walked-review.png"))
+    found: dict[str, list[str]] = {}
+    await check_axe(page, "phone walked review", found)
+    assert found == {"phone walked review": []}
+    assert problems == []
+    await context.close()

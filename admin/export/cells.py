@@ -50,17 +50,25 @@ def csv_text(value: Any, decimal_comma: bool = False) -> str:
     return defuse(str(value))
 
 
-#: First characters after which a text may need defusing (triggers and whitespace).
-RISKY_START = frozenset("=+-@ \t\r\n\u00a0\u2007\u202f\u3000")
+#: What a text may start with to need a look: a trigger, or any whitespace (a
+#: spreadsheet skips it before a formula).  Every other text is safe as it is.
+RISKY_START = frozenset(TRIGGERS) | frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
-def csv_row(values: Any, decimal_comma: bool = False) -> list[Any]:
+def csv_row(values: Any, decimal_comma: bool = False) -> Any:
     """A row for ``csv.writer``: texts defused, the rest as it is (``csv`` writes numbers
-    itself and ``None`` as an empty field); with a decimal comma every cell is converted."""
+    itself and ``None`` as an empty field); with a decimal comma every cell is converted.
+
+    Nearly every row has no text starting with a trigger or a space: such a row is
+    passed on as it is after one scan, instead of being copied cell by cell (the copy
+    cost more than ``csv.writer`` itself)."""
     if decimal_comma:
         return [csv_text(v, True) for v in values]
-    risky = RISKY_START
-    return [defuse(v) if v.__class__ is str and v[:1] in risky else v for v in values]
+    risky, text = RISKY_START, str
+    for value in values:
+        if value.__class__ is text and value and value[0] in risky:
+            return [defuse(v) if v.__class__ is text else v for v in values]
+    return values
 
 
 def json_value(value: Any) -> Any:

@@ -288,6 +288,33 @@ def test_csv_injection_defence_touches_only_what_would_run(value, written):
     assert csv_text(value) == written
 
 
+CSV_CELLS = [
+    "=1+2", " =1+2", "\t=HYPERLINK(1)", "+A1", "@SUM(A1)", "+7 701 000 00 00", "-5",
+    "-обмен опытом", "a=b", "\u2003=HYPERLINK(1)", "\n=1", "a, =b", "x\n=1", "", -5,
+    Decimal("-1.50"), None, 12, "ДП г. Алматы",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rows_per_chunk", [2048, 4, 1])
+@pytest.mark.parametrize("at", [0, 1])
+def test_a_csv_table_defuses_each_cell_as_csv_text_does_wherever_it_stands(
+    tmp_path, monkeypatch, at, rows_per_chunk
+):
+    """Clean rows go to csv.writer uncopied and only rows with a risky text are defused,
+    chunk by chunk: every cell, first in its line or not, must come out as csv_text says."""
+    monkeypatch.setattr(CsvTable, "ROWS", rows_per_chunk)
+    table = CsvTable(tmp_path / "x.csv", ["v", "w"], ["v", "w"], Budget(10**6), False)
+    rows = [[cell, "ok"] if at == 0 else ["ok", cell] for cell in CSV_CELLS]
+    for row in rows:
+        table.row(row)
+    table.close()
+    with (tmp_path / "x.csv").open(encoding="utf-8-sig", newline="") as f:
+        read = list(csv.reader(f))[2:]
+    column = 0 if at == 0 else 1
+    assert [r[column] for r in read] == [csv_text(c) for c in CSV_CELLS]
+    assert csv_text("\u2003=HYPERLINK(1)").startswith("'")  # an em space hides nothing
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
 def test_every_export_is_audited_with_actor_format_and_rows(cli, fixture, db_url, tmp_path, fmt):
     out = tmp_path / f"export.{fmt}"

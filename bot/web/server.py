@@ -249,7 +249,8 @@ class WebChat:
         if not person.active:
             await self.sessions.drop_contact(person.id)
             return self._page(self._lang(request), "no_session", 401)
-        html = pages.chat_page(person.language, session.csrf, organisation=name)
+        returned = await self.services.returns.notice(person.id)
+        html = pages.chat_page(person.language, session.csrf, organisation=name, returned=returned)
         return web.Response(text=html, content_type="text/html", charset="utf-8")
 
     async def miniapp(self, request: web.Request) -> web.StreamResponse:

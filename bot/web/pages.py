@@ -7,6 +7,7 @@ inline script or style (the Content-Security-Policy forbids them).
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.web.texts import LANG_LABELS, LANG_NAMES, page_text, returned_labels, ui_labels
@@ -44,36 +45,54 @@ def error_page(lang: str, situation: str) -> str:
 """
 
 
-def returned_banner(lang: str, notice: ReturnNotice | None) -> str:
-    """The banner above the chat of a returned questionnaire: the items to correct with
-    the coordinator's note on each, and the general note (empty when not returned)."""
+def returned_data(lang: str, notice: ReturnNotice | None) -> dict[str, Any] | None:
+    """The banner's texts in ``lang`` (``None`` when not returned): the page draws them on
+    load, ``chat.js`` again after a language switch (with ``textContent``)."""
     if notice is None:
-        return ""
+        return None
     t = returned_labels(lang)
     when = ""
     if notice.returned_at is not None:
-        day = notice.returned_at.astimezone(KZ).strftime("%d.%m.%Y")
-        when = f' <span class="returned-when">{_e(t["when"].format(day=day))}</span>'
-    parts = [f'<h2 id="returned-title">{_e(t["title"])}{when}</h2>']
-    if notice.reason:
-        parts.append(f'<p class="returned-note">{_e(t["note"].format(note=notice.reason))}</p>')
-    if notice.items:
-        parts.append(f"<p>{_e(t['items'])}</p>")
-        rows = "".join(
-            f'<li><span class="returned-item">{_e(i.number)}. {_e(i.question)}</span>'
-            + (
-                f'<span class="returned-note">{_e(t["note"].format(note=i.note))}</span>'
-                if i.note
-                else ""
-            )
-            + "</li>"
+        when = t["when"].format(day=notice.returned_at.astimezone(KZ).strftime("%d.%m.%Y"))
+    return {
+        "title": t["title"],
+        "when": when,
+        "note": t["note"].format(note=notice.reason) if notice.reason else "",
+        "lead": t["items"] if notice.items else t["whole"],
+        "items": [
+            {
+                "item": f"{i.number}. {i.question}",
+                "note": t["note"].format(note=i.note) if i.note else "",
+            }
             for i in notice.items
+        ],
+    }
+
+
+def returned_banner(lang: str, notice: ReturnNotice | None) -> str:
+    """The banner above the chat of a returned questionnaire: the items to correct with
+    the coordinator's note on each, and the general note (empty when not returned)."""
+    d = returned_data(lang, notice)
+    if d is None:
+        return ""
+    when = f' <span class="returned-when">{_e(d["when"])}</span>' if d["when"] else ""
+    parts = [f'<h2 id="returned-title">{_e(d["title"])}{when}</h2>']
+    if d["note"]:
+        parts.append(f'<p class="returned-note">{_e(d["note"])}</p>')
+    parts.append(f'<p class="returned-lead">{_e(d["lead"])}</p>')
+    if d["items"]:
+        rows = "".join(
+            f'<li><span class="returned-item">{_e(i["item"])}</span>'
+            + (f'<span class="returned-note">{_e(i["note"])}</span>' if i["note"] else "")
+            + "</li>"
+            for i in d["items"]
         )
         parts.append(f'<ul class="returned-items">{rows}</ul>')
-    else:
-        parts.append(f"<p>{_e(t['whole'])}</p>")
     body = "\n".join(parts)
-    return f'<section class="returned" id="returned" role="region" aria-labelledby="returned-title" tabindex="0">\n{body}\n</section>'
+    return (
+        '<section class="returned" id="returned" role="region"'
+        f' aria-labelledby="returned-title" tabindex="0">\n{body}\n</section>'
+    )
 
 
 def chat_page(

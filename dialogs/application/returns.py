@@ -55,9 +55,10 @@ class Returns:
         self._store = store
         self._q = questionnaire
 
-    async def notice(self, contact_id: int) -> ReturnNotice | None:
+    async def notice(self, contact_id: int, lang: str | None = None) -> ReturnNotice | None:
         """The return of the contact's current response, or ``None`` when it is not
-        returned (or there is no campaign to answer)."""
+        returned (or there is no campaign to answer); the questions in ``lang`` (else the
+        contact's language)."""
         stored = await self._store.get_dialog_state(contact_id)
         remembered = stored.state.get("campaign_id") if stored is not None else None
         try:
@@ -67,8 +68,9 @@ class Returns:
             return None
         if response.status != ResponseStatus.RETURNED:
             return None
-        contact = await self._store.get_contact(contact_id)
-        _ = i18n.translator(i18n.normalise(contact.language))
+        if lang is None:
+            lang = (await self._store.get_contact(contact_id)).language
+        _ = i18n.translator(i18n.normalise(lang))
         notes = dict(response.return_items or {})
         items = []
         for block in self._q.blocks:

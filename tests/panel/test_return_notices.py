@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 from aiosmtpd.controller import Controller
 
 from bot.web.pages import returned_banner
+from dialogs import i18n
 from dialogs.application.returns import ReturnedItem, ReturnNotice, general_note
 from dialogs.questionnaire import default
 from tests.panel.conftest import ORIGIN, PanelEnv, csrf_of, open_panel
@@ -107,6 +108,26 @@ async def test_the_web_chat_shows_the_returned_items_and_notes_at_the_top(
     assert f"1.6. {QUESTION_16} Замечание координатора: Уточните меры" in text
     assert f"1.8. {QUESTION_18} Замечание координатора: {XSS_ANSWER}" in text
     assert XSS_ANSWER not in banner and ESCAPED_ANSWER in banner  # the note is text
+
+    # a switch to Kazakh sends the banner's texts again, for chat.js to write as text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert csrf is not None
+    state = await chat.get("/api/state", headers={"X-CSRF-Token": csrf.group(1)})
+    assert state.status == 200
+    resp = await chat.post("/api/language", json={"lang": "kk"},
+                           headers={"X-CSRF-Token": csrf.group(1), "Origin": ORIGIN})  # fmt: skip
+    assert resp.status == 200, await resp.text()
+    returned = (await resp.json())["returned"]
+    assert returned["title"] == "Үйлестіруші сауалнаманы пысықтауға қайтарды"
+    assert returned["note"] == "Үйлестірушінің ескертуі: Проверьте раздел 1"
+    assert returned["lead"] == "Мына тармақтарды түзетіп, сауалнаманы қайта жіберіңіз:"
+    kk_question = i18n.gettext("kk", QUESTION_16)
+    assert kk_question != QUESTION_16
+    assert returned["items"][0] == {
+        "item": f"1.6. {kk_question}", "note": "Үйлестірушінің ескертуі: Уточните меры"
+    }  # fmt: skip
+    assert returned["items"][1]["note"] == f"Үйлестірушінің ескертуі: {XSS_ANSWER}"
+    assert "Үйлестіруші сауалнаманы" in await (await chat.get("/chat")).text()  # kept
 
     # corrected and submitted again: the banner is gone
     response = await store.get_response(filled.response.id)

@@ -89,13 +89,17 @@ async def _ticked(request: web.Request) -> list[int]:
     return [int(v) for v in form.getall("org", []) if isinstance(v, str) and v.isdigit()]
 
 
-async def add(request: web.Request) -> web.StreamResponse:
+async def _change(request: web.Request, adding: bool) -> web.Response:
+    """Add or take out the ticked organisations, and say how it went."""
     chosen = await _ticked(request)
     if not chosen:
         return _back(request, problem="none")
+    store, target, actor = panel_of(request).store, campaign_id(request), visitor(request).actor
     try:
-        done = await add_members(panel_of(request).store, campaign_id(request), chosen,
-                                 actor=visitor(request).actor)  # fmt: skip
+        if adding:
+            done = await add_members(store, target, chosen, actor=actor)
+        else:
+            done = await remove_members(store, target, chosen, actor=actor)
     except errors.CampaignClosed:
         return _back(request, problem="closed")
     except errors.OrganisationRemoved:
@@ -104,20 +108,12 @@ async def add(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound() from None
     except OpsError:
         return _back(request, problem="none")
-    return _back(request, done="added", n=str(len(done.changed)))
+    return _back(request, done="added" if adding else "removed", n=str(len(done.changed)))
+
+
+async def add(request: web.Request) -> web.StreamResponse:
+    return await _change(request, adding=True)
 
 
 async def remove(request: web.Request) -> web.StreamResponse:
-    chosen = await _ticked(request)
-    if not chosen:
-        return _back(request, problem="none")
-    try:
-        done = await remove_members(panel_of(request).store, campaign_id(request), chosen,
-                                    actor=visitor(request).actor)  # fmt: skip
-    except errors.CampaignClosed:
-        return _back(request, problem="closed")
-    except errors.NotFound:
-        raise web.HTTPNotFound() from None
-    except OpsError:
-        return _back(request, problem="none")
-    return _back(request, done="removed", n=str(len(done.changed)))
+    return await _change(request, adding=False)

@@ -15,6 +15,7 @@ import pytest
 from admin.ops.responses import return_response
 from storage.repository import Store
 from tests.browser.test_chat_browser import SHOWN
+from tests.browser.test_chat_phone import open_chat
 from tests.browser.test_panel_browser import (  # noqa: F401 (fixtures)
     ARTIFACTS,
     SIZES,
@@ -42,17 +43,9 @@ async def test_the_returned_items_stand_above_the_chat(server, browser, size):  
         await store.close()
     ARTIFACTS.mkdir(exist_ok=True)
     width, height = SIZES[size]
-    phone = size == "phone"
-    context = await browser.new_context(
-        viewport={"width": width, "height": height}, device_scale_factor=1,
-        is_mobile=phone, has_touch=phone, locale="ru-RU",
-    )  # fmt: skip
-    page = await context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    await page.goto(f"{runtime.settings.public_url}/i/{token}")
-    await page.wait_for_selector(SHOWN)
+    context, page, problems = await open_chat(
+        browser, runtime.settings.public_url, token, {"width": width, "height": height}, "ru-RU"
+    )
     banner = page.locator("#returned")
     assert await banner.is_visible()
     text = await banner.inner_text()

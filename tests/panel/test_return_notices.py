@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestClient
-from aiosmtpd.controller import Controller
 
 from bot.web.pages import returned_banner
 from dialogs import i18n
@@ -19,7 +16,7 @@ from dialogs.application.returns import ReturnedItem, ReturnNotice, general_note
 from dialogs.questionnaire import default
 from tests.panel.conftest import ORIGIN, PanelEnv, csrf_of, open_panel
 from tests.panel.data import ESCAPED_ANSWER, XSS_ANSWER, Filled, filled_organisation
-from tests.reminders.test_email import Mailbox, free_port
+from tests.reminders.test_email import Mailbox, smtp  # noqa: F401 (fixture)
 
 QUESTION_16 = default().block(1).items[5].question
 QUESTION_18 = default().block(1).items[7].question
@@ -27,17 +24,6 @@ QUESTION_18 = default().block(1).items[7].question
 
 def flat(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box, port = Mailbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
 
 
 async def return_two_items(panel: PanelEnv, filled: Filled) -> tuple[TestClient, str]:
@@ -56,12 +42,13 @@ async def return_two_items(panel: PanelEnv, filled: Filled) -> tuple[TestClient,
 
 
 async def test_a_contact_without_telegram_is_told_of_the_return_by_email(
-    tmp_path: Path, mailbox: tuple[Mailbox, int]
+    tmp_path: Path,
+    smtp: tuple[Mailbox, int],  # noqa: F811
 ) -> None:
-    box, port = mailbox
-    smtp = dict(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
-                smtp_from="saualnama@example.kz")  # fmt: skip
-    async with open_panel(tmp_path, **smtp) as panel:
+    box, port = smtp
+    smtp_settings = dict(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
+                         smtp_from="saualnama@example.kz")  # fmt: skip
+    async with open_panel(tmp_path, **smtp_settings) as panel:
         filled = await filled_organisation(panel.store, panel.campaign, name="Берег")
         await panel.store.set_contact_email(filled.contact.id, "irina@example.kz")
         client, location = await return_two_items(panel, filled)

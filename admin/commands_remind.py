@@ -21,6 +21,7 @@ from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime
 from typing import TextIO
 
+from admin.ops.reminders import sending_channels
 from dialogs.application import reminders
 from dialogs.application.outgoing import Sender
 from dialogs.application.reminder_schedule import parse_days
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.url:
         settings = settings.model_copy(update={"database_url": args.url})
-    channels = _channels(settings)
+    channels = sending_channels(settings)
     if not args.dry_run and not channels:
         print(
             "error: BOT_TOKEN is not set: reminders go out through Telegram "
@@ -75,15 +76,6 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     return asyncio.run(_run(settings, args, days, channels, sys.stdout))
-
-
-def _channels(settings: Settings) -> list[str]:
-    found = []
-    if settings.bot_token and settings.bot_token.get_secret_value():
-        found.append("telegram")
-    if settings.smtp_host:
-        found.append("email")
-    return found
 
 
 async def _run(

@@ -57,7 +57,14 @@ from storage.panel_sessions import PanelSessionStore
 from storage.reminder_policies import ReminderPolicyStore, Unreachable
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
-from storage.roster import CampaignRoster, ContactSeen, RosterStore
+from storage.roster import (
+    CampaignRoster,
+    ContactSeen,
+    LinkTally,
+    MemberRow,
+    RosterContact,
+    RosterStore,
+)
 from storage.updates import UpdateStore
 from storage.users import UserStore
 from storage.web_sessions import WebSessionStore
@@ -69,8 +76,11 @@ __all__ = [
     "DialogSnapshot",
     "ImportConflict",
     "ImportOutcome",
+    "LinkTally",
+    "MemberRow",
     "OrganisationRow",
     "RemovedOrganisation",
+    "RosterContact",
     "Store",
     "Unreachable",
     "contact_actor",

@@ -30,13 +30,17 @@ from admin.ops.kinds import check_kind
 from storage.deadlines import local_date
 from storage.models import (
     CampaignStatus,
-    Invitation,
-    Organisation,
-    Response,
     ResponseStatus,
     utcnow,
 )
-from storage.repository import CampaignRoster, ContactSeen, Store
+from storage.repository import (
+    CampaignRoster,
+    ContactSeen,
+    LinkTally,
+    MemberRow,
+    RosterContact,
+    Store,
+)
 
 NOT_REACHED, LINK_OPENED, IN_PROGRESS = "not_reached", "link_opened", "in_progress"
 SUBMITTED, RETURNED, OVERDUE = "submitted", "returned", "overdue"
@@ -111,59 +115,76 @@ class CampaignProgress:
     rates: ReportingRates
 
 
-def channels_of(seen: ContactSeen) -> tuple[str, ...]:
-    contact = seen.contact
+def channels(
+    telegram_user_id: int | None, web_login: str | None, email: str | None
+) -> tuple[str, ...]:
+    """The ways a contact can be reached, in a fixed order."""
     found = [
         name
         for name, identity in (
-            ("telegram", contact.telegram_user_id),
-            ("web", contact.web_login),
-            ("email", contact.email),
+            ("telegram", telegram_user_id),
+            ("web", web_login),
+            ("email", email),
         )
         if identity is not None
     ]
     return tuple(found)
 
 
-def stage_of(
-    response: Response | None, contacts: list[ContactSeen], links: list[Invitation]
-) -> str:
-    """The status without the deadline (see the module docstring)."""
-    if response is not None and response.status == ResponseStatus.SUBMITTED:
+def channels_of(seen: ContactSeen) -> tuple[str, ...]:
+    contact = seen.contact
+    return channels(contact.telegram_user_id, contact.web_login, contact.email)
+
+
+def stage_of(status: str | None, has_contacts: bool, links: LinkTally) -> str:
+    """The status without the deadline (see the module docstring); ``status`` is the
+    response's (``None`` without a response)."""
+    if status == ResponseStatus.SUBMITTED:
         return SUBMITTED
-    if response is not None and response.status == ResponseStatus.RETURNED:
+    if status == ResponseStatus.RETURNED:
         return RETURNED
-    if response is not None and response.status == ResponseStatus.IN_PROGRESS:
+    if status == ResponseStatus.IN_PROGRESS:
         return IN_PROGRESS
-    if contacts or response is not None or any(i.uses for i in links):
+    if has_contacts or status is not None or links.used:
         return LINK_OPENED
     return NOT_REACHED
 
 
+NO_LINKS = LinkTally(0, 0, 0)
+
+
+def _brief(c: RosterContact) -> ContactBrief:
+    return ContactBrief(
+        c.id,
+        c.display_name,
+        channels(c.telegram_user_id, c.web_login, c.email),
+        c.language,
+        c.last_seen_at,
+    )
+
+
 def _row(
     roster: CampaignRoster,
-    org: Organisation,
+    m: MemberRow,
     counts: dict[str, int],
     last: datetime | None,
     as_of: date,
 ) -> OrganisationProgress:
-    org_id = org.id
-    response = roster.responses.get(org_id)
-    contacts = roster.contacts.get(org_id, [])
-    links = roster.invitations.get(org_id, [])
-    stage = stage_of(response, contacts, links)
+    contacts = roster.contacts.get(m.organisation_id, ())
+    links = roster.links.get(m.organisation_id, NO_LINKS)
+    stage = stage_of(m.status, bool(contacts), links)
     deadline = roster.campaign.deadline
-    submitted_at = response.submitted_at if response is not None and stage == SUBMITTED else None
+    submitted_at = m.submitted_at if stage == SUBMITTED else None
     on_time = local_date(submitted_at) <= deadline if submitted_at is not None else None
     late = stage != SUBMITTED and as_of > deadline
     return OrganisationProgress(
-        organisation_id=org_id,
-        name_ru=org.name_ru,
-        subject_kind=org.subject_kind,
-        region=org.region,
+        organisation_id=m.organisation_id,
+        name_ru=m.name_ru,
+        subject_kind=m.subject_kind,
+        region=m.region,
         status=OVERDUE if late else stage,
         stage=stage,
-        response_id=response.id if response is not None else None,
+        response_id=m.response_id,
         submitted_at=submitted_at,
         on_time=on_time,
         answered=counts.get("answered", 0),
@@ -171,22 +192,9 @@ def _row(
         no_data=counts.get("no_data", 0),
         mismatches=counts.get("mismatches", 0),
         last_answer_at=last,
-        contacts=tuple(
-            ContactBrief(
-                s.contact.id,
-                s.contact.display_name,
-                channels_of(s),
-                s.contact.language,
-                s.last_seen_at,
-            )
-            for s in contacts
-        ),
-        links=LinkCounts(
-            made=len(links),
-            used=sum(1 for i in links if i.uses),
-            revoked=sum(1 for i in links if i.revoked_at is not None),
-        ),
-        updated_at=response.updated_at if response is not None else None,
+        contacts=tuple(map(_brief, contacts)),
+        links=LinkCounts(*links),
+        updated_at=m.updated_at,
     )
 
 
@@ -207,10 +215,7 @@ async def campaign_progress(
     ``counts=False`` leaves the answers unread (answered, fields, no-data and mismatch
     counts are 0, ``last_answer_at`` None): the statuses and rates need only the roster,
     and the panel's dashboard of a national campaign must not read every answer."""
-    if status is not None and status not in STATUSES:
-        raise OpsError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
-    if kind is not None:
-        check_kind(kind)
+    _check_filters(status, kind)
     data = (
         await load(store, campaign_id, only_submitted=False, include_not_started=True)
         if counts
@@ -219,9 +224,9 @@ async def campaign_progress(
     roster = await store.campaign_roster(campaign_id)
     closed_at = roster.campaign.closed_at
     as_of = local_date(closed_at) if closed_at is not None else today or local_date(utcnow())
-    members = {o.id: o for o in roster.organisations}
+    members = {m.organisation_id: m for m in roster.members}
     if data is None:
-        rows = [_row(roster, org, {}, None, as_of) for org in roster.organisations]
+        rows = [_row(roster, m, {}, None, as_of) for m in roster.members]
     else:
         rows = [
             _row(
@@ -234,18 +239,45 @@ async def campaign_progress(
             for s in data.sheets
             if s.organisation_id in members  # both reads are of the members; one may be newer
         ]
-    if region is not None:
-        rows = [r for r in rows if (r.region or "").casefold() == region.strip().casefold()]
+    whole = CampaignProgress(CampaignInfo.of(roster.campaign), as_of, rows, _rates(rows))
+    return narrow(whole, status=status, region=region, kind=kind)
+
+
+def _check_filters(status: str | None, kind: str | None) -> None:
+    if status is not None and status not in STATUSES:
+        raise OpsError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
     if kind is not None:
-        rows = [r for r in rows if r.subject_kind == kind]
-    rates = ReportingRates(
+        check_kind(kind)
+
+
+def _rates(rows: list[OrganisationProgress]) -> ReportingRates:
+    return ReportingRates(
         expected=len(rows),
         actual=sum(1 for r in rows if r.stage == SUBMITTED),
         on_time=sum(1 for r in rows if r.on_time),
     )
+
+
+def narrow(
+    progress: CampaignProgress,
+    *,
+    status: str | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+) -> CampaignProgress:
+    """The same progress for some organisations only (see :func:`campaign_progress`'s
+    filters), without reading anything again: the dashboard shows a region or kind next
+    to the whole campaign from one read.  ``progress`` must be unfiltered."""
+    _check_filters(status, kind)
+    rows = progress.rows
+    if region is not None:
+        rows = [r for r in rows if (r.region or "").casefold() == region.strip().casefold()]
+    if kind is not None:
+        rows = [r for r in rows if r.subject_kind == kind]
+    rates = _rates(rows)
     if status is not None:
         rows = [r for r in rows if status in (r.status, r.stage)]
-    return CampaignProgress(CampaignInfo.of(roster.campaign), as_of, rows, rates)
+    return CampaignProgress(progress.campaign, progress.as_of, rows, rates)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 from admin.ops.errors import OpsError
 from dialogs.application.reminder_schedule import Policy, parse_days
 from dialogs.application.reminders import Delivery, Reminders
+from dialogs.application.settings import Settings
 from dialogs.questionnaire import default
 from storage import errors
 from storage.models import ReminderDelivery
@@ -43,6 +44,17 @@ class LogEntry:
     status: str
     error: str | None
     at: datetime
+
+
+def sending_channels(settings: Settings) -> list[str]:
+    """The channels this deployment sends reminders through: Telegram with a bot token,
+    e-mail with an SMTP server."""
+    found = []
+    if settings.bot_token and settings.bot_token.get_secret_value():
+        found.append("telegram")
+    if settings.smtp_host:
+        found.append("email")
+    return found
 
 
 async def get_policy(store: Store, campaign_id: int) -> Policy:

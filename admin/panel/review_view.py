@@ -83,8 +83,11 @@ def decision(request: web.Request, record: OrganisationRecord, problem: str) -> 
     query = request.query
     notice = ""
     if "returned" in query:
-        sent = query.get("returned", "0")
-        notice = translate(who.lang, DECISION["returned"], sent=sent if sent.isdigit() else "0")
+        sent, mailed = query.get("returned", "0"), query.get("mailed", "0")
+        notice = translate(
+            who.lang, DECISION["returned"], sent=sent if sent.isdigit() else "0",
+            mailed=mailed if mailed.isdigit() else "0",
+        )  # fmt: skip
     elif "accepted" in query:
         notice = translate(who.lang, DECISION["accepted"])
     return {

@@ -139,7 +139,9 @@ def manage(request: web.Request, lang: str, status: str, deadline: str) -> dict[
     return {
         "status": status,
         "deadline": deadline,
-        "notice": translate(lang, MANAGE[key]) if key in MANAGE and key != "confirm_close" else "",
+        "notice": translate(lang, MANAGE[key], n=q.get("members", "0")[:6])
+        if key in MANAGE and key != "confirm_close"
+        else "",
         "problem": bool(q.get("problem")),
         "confirm": translate(lang, MANAGE["confirm_close"], n=confirm) if confirm.isdigit() else "",
     }

@@ -2,9 +2,10 @@
 
 The statuses come from :func:`admin.ops.progress.campaign_progress` (the CLI's
 ``progress``) without reading the answers (``counts=False``): a 3,000-organisation
-campaign is one roster read.  The chart is SVG drawn by the template on the server
-(percent widths, so it fits a phone and a laptop without script); ``panel.js`` reloads
-the live part of the page every minute while the page is visible.
+campaign is one roster read, narrowed to a region or kind in memory
+(:func:`~admin.ops.progress.narrow`).  The chart is SVG drawn by the template on the
+server (percent widths, so it fits a phone and a laptop without script); ``panel.js``
+reloads the live part of the page every minute while the page is visible.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from admin.ops.errors import OpsError
-from admin.ops.progress import CampaignProgress, campaign_progress
+from admin.ops.progress import CampaignProgress, campaign_progress, narrow
 from admin.panel import dashboard as dash
 from admin.panel.texts import CAMPAIGN_STATUSES, DASHBOARD, PROBLEMS, day, translate
 from admin.panel.views_campaigns import campaign_id, kind_labels
@@ -25,13 +26,12 @@ from storage.deadlines import local_date
 REFRESH_SECONDS = 60
 
 
-async def _progress(request: web.Request, **filters: str | None) -> CampaignProgress:
+async def _progress(request: web.Request) -> CampaignProgress:
     panel = panel_of(request)
     try:
         return await campaign_progress(
-            panel.store, campaign_id(request), today=local_date(panel.clock()), counts=False,
-            **filters,
-        )  # fmt: skip
+            panel.store, campaign_id(request), today=local_date(panel.clock()), counts=False
+        )
     except errors.NotFound:
         raise web.HTTPNotFound() from None
 
@@ -51,14 +51,10 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
     kinds = kind_labels(lang)
     wanted, problem = _wanted(request, kinds)
     everything = await _progress(request)
-    progress = everything
-    if wanted["region"] or wanted["kind"]:
-        try:
-            progress = await _progress(
-                request, region=wanted["region"] or None, kind=wanted["kind"] or None
-            )
-        except OpsError:
-            progress = everything
+    try:
+        progress = narrow(everything, region=wanted["region"] or None, kind=wanted["kind"] or None)
+    except OpsError:
+        progress = everything
     rows, info = progress.rows, progress.campaign
     no_region = translate(lang, DASHBOARD["no_region"])
     context: dict[str, Any] = {

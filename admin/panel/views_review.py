@@ -2,25 +2,29 @@
 
 The coordinator ticks items on the organisation page and writes a note on each; the
 return goes through :func:`admin.ops.responses.return_response` (as ``python -m admin
-return``), and the contacts are told at once through the Telegram sender registered
-under ``saualnama.senders`` (:meth:`Reminders.send_returned`, claimed like every
-reminder, so the bot's loop does not send it twice).  Web-only contacts see the return
-when they open the chat.  Accepting locks the submission until a later return.
+return``), and the contacts are told at once through the senders registered under
+``saualnama.senders`` — Telegram, else e-mail with the web chat's link where SMTP is set
+up (:meth:`Reminders.send_returned`, claimed like every reminder, so the bot's loop
+does not send it twice).  Every contact also sees the items and notes at the top of the
+web chat when they open it.  Accepting locks the submission until a later return.
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import AsyncExitStack
 
 from aiohttp import web
 from yarl import URL
 
 from admin.ops.errors import OpsError
+from admin.ops.reminders import sending_channels
 from admin.ops.responses import accept_response, return_response
 from admin.panel.texts import PROBLEMS, translate
 from admin.panel.views_campaigns import campaign_id
 from admin.panel.views_organisation import _organisation_id, _page, _record
 from admin.panel.web import PREFIX, form_value, panel_of, see_other, visitor
+from dialogs.application.outgoing import Sender
 from dialogs.application.reminders import Delivery, Reminders
 from dialogs.application.senders import NoSender, sender_for
 from dialogs.questionnaire import default
@@ -36,20 +40,29 @@ def _page_url(request: web.Request, **query: str) -> URL:
 
 
 async def _notify(request: web.Request, organisation_id: int) -> list[Delivery]:
-    """Tell the organisation's contacts now; nothing sent (logged) without a Telegram bot."""
+    """Tell the organisation's contacts now, through every channel this deployment sends
+    by (Telegram with a bot token, e-mail with an SMTP server; a contact gets one, as
+    reminders do); nothing sent (logged) without either."""
     panel = panel_of(request)
-    if not panel.settings.bot_token:
+    channels = sending_channels(panel.settings)
+    if not channels:
         return []
-    reminders = Reminders(panel.store, default())
-    try:
-        async with sender_for(panel.settings) as sender:
-            return await reminders.send_returned(
-                sender, today=local_date(panel.clock()), campaign_id=campaign_id(request),
-                organisation_id=organisation_id,
-            )  # fmt: skip
-    except NoSender as exc:
-        log.warning("panel: the return was not sent at once: %s", exc)
-        return []
+    reminders = Reminders(panel.store, default(), web_url=panel.settings.public_url)
+    async with AsyncExitStack() as stack:
+        senders: dict[str, Sender] = {}
+        for channel in channels:
+            try:
+                senders[channel] = await stack.enter_async_context(
+                    sender_for(panel.settings, channel)
+                )
+            except NoSender as exc:
+                log.warning("panel: the return is not sent at once by %s: %s", channel, exc)
+        if not senders:
+            return []
+        return await reminders.send_returned(
+            senders, today=local_date(panel.clock()), campaign_id=campaign_id(request),
+            organisation_id=organisation_id,
+        )  # fmt: skip
 
 
 async def return_items(request: web.Request) -> web.StreamResponse:
@@ -80,7 +93,11 @@ async def return_items(request: web.Request) -> web.StreamResponse:
             request, record, status=400, decision_problem=translate(who.lang, PROBLEMS["no_items"])
         )
     sent = [d for d in await _notify(request, record.organisation.id) if d.status == "sent"]
-    return see_other(_page_url(request, returned=str(len(sent))).with_fragment("decision"))
+    told = {"returned": str(sum(1 for d in sent if d.channel == "telegram"))}
+    mailed = sum(1 for d in sent if d.channel == "email")
+    if mailed:
+        told["mailed"] = str(mailed)
+    return see_other(_page_url(request, **told).with_fragment("decision"))
 
 
 async def accept(request: web.Request) -> web.StreamResponse:

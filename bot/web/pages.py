@@ -7,8 +7,13 @@ inline script or style (the Content-Security-Policy forbids them).
 from __future__ import annotations
 
 from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.web.texts import LANG_LABELS, LANG_NAMES, page_text, ui_labels
+from bot.web.texts import LANG_LABELS, LANG_NAMES, page_text, returned_labels, ui_labels
+from dialogs.application.returns import ReturnNotice
+
+KZ = ZoneInfo("Asia/Almaty")
 
 
 def _e(text: str) -> str:
@@ -40,8 +45,66 @@ def error_page(lang: str, situation: str) -> str:
 """
 
 
-def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = "") -> str:
-    """The chat page; ``mode`` "tg" signs in from the Mini App's initData first."""
+def returned_data(lang: str, notice: ReturnNotice | None) -> dict[str, Any] | None:
+    """The banner's texts in ``lang`` (``None`` when not returned): the page draws them on
+    load, ``chat.js`` again after a language switch (with ``textContent``)."""
+    if notice is None:
+        return None
+    t = returned_labels(lang)
+    when = ""
+    if notice.returned_at is not None:
+        when = t["when"].format(day=notice.returned_at.astimezone(KZ).strftime("%d.%m.%Y"))
+    return {
+        "title": t["title"],
+        "when": when,
+        "note": t["note"].format(note=notice.reason) if notice.reason else "",
+        "lead": t["items"] if notice.items else t["whole"],
+        "items": [
+            {
+                "item": f"{i.number}. {i.question}",
+                "note": t["note"].format(note=i.note) if i.note else "",
+            }
+            for i in notice.items
+        ],
+    }
+
+
+def returned_banner(lang: str, notice: ReturnNotice | None) -> str:
+    """The banner above the chat of a returned questionnaire: the items to correct with
+    the coordinator's note on each, and the general note (empty when not returned)."""
+    d = returned_data(lang, notice)
+    if d is None:
+        return ""
+    when = f' <span class="returned-when">{_e(d["when"])}</span>' if d["when"] else ""
+    parts = [f'<h2 id="returned-title">{_e(d["title"])}{when}</h2>']
+    if d["note"]:
+        parts.append(f'<p class="returned-note">{_e(d["note"])}</p>')
+    parts.append(f'<p class="returned-lead">{_e(d["lead"])}</p>')
+    if d["items"]:
+        rows = "".join(
+            f'<li><span class="returned-item">{_e(i["item"])}</span>'
+            + (f'<span class="returned-note">{_e(i["note"])}</span>' if i["note"] else "")
+            + "</li>"
+            for i in d["items"]
+        )
+        parts.append(f'<ul class="returned-items">{rows}</ul>')
+    body = "\n".join(parts)
+    return (
+        '<section class="returned" id="returned" role="region"'
+        f' aria-labelledby="returned-title" tabindex="0">\n{body}\n</section>'
+    )
+
+
+def chat_page(
+    lang: str,
+    csrf: str,
+    *,
+    mode: str = "web",
+    organisation: str = "",
+    returned: ReturnNotice | None = None,
+) -> str:
+    """The chat page; ``mode`` "tg" signs in from the Mini App's initData first;
+    ``returned``: the return the questionnaire is under, shown above the chat."""
     t = ui_labels(lang)
     langs = "\n".join(
         f'<button type="button" class="lang" data-lang="{code}" lang="{code}" '
@@ -94,6 +157,7 @@ def chat_page(lang: str, csrf: str, *, mode: str = "web", organisation: str = ""
 </header>
 <main id="main" class="main" aria-labelledby="page-title">
   <h1 id="page-title" class="visually-hidden" data-ui="heading">{_e(t["heading"])}</h1>
+  {returned_banner(lang, returned)}
   <div id="transcript" class="transcript" role="log" aria-live="polite" aria-relevant="additions" aria-label="{_e(t["transcript"])}" data-ui-label="transcript" tabindex="-1">
     <p class="hint" id="tagline" data-ui="tagline">{_e(t["tagline"])}</p>
   </div>

@@ -142,7 +142,11 @@ class WebChat:
         return session
 
     @staticmethod
-    def _payload(turned: Turned, organisation: str | None = None) -> web.Response:
+    def _payload(
+        turned: Turned,
+        organisation: str | None = None,
+        returned: dict[str, Any] | None | bool = False,
+    ) -> web.Response:
         done_total = turned.progress
         body: dict[str, Any] = {
             "replies": [reply_json(r) for r in turned.replies],
@@ -155,6 +159,8 @@ class WebChat:
         }
         if organisation is not None:  # after a language switch: the name in that language
             body["organisation"] = organisation
+        if returned is not False:  # and the return banner's texts (None: no banner)
+            body["returned"] = returned
         return web.json_response(body, dumps=_dumps)
 
     async def _run(
@@ -168,11 +174,14 @@ class WebChat:
         """Run a dialog call for the session; a contact that lost access loses the session."""
         try:
             turned = await work
-            name = None
+            name: str | None = None
+            returned: dict[str, Any] | None | bool = False
             if with_organisation:
                 people = self.services.people
                 name = await people.organisation_name(await people.get(session.contact_id))
-            return self._payload(turned, name)
+                notice = await self.services.returns.notice(session.contact_id, turned.lang)
+                returned = pages.returned_data(turned.lang, notice)
+            return self._payload(turned, name, returned)
         except (errors.AccessDenied, errors.NotFound):
             await self.sessions.drop_contact(session.contact_id)
             raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
@@ -249,7 +258,8 @@ class WebChat:
         if not person.active:
             await self.sessions.drop_contact(person.id)
             return self._page(self._lang(request), "no_session", 401)
-        html = pages.chat_page(person.language, session.csrf, organisation=name)
+        returned = await self.services.returns.notice(person.id)
+        html = pages.chat_page(person.language, session.csrf, organisation=name, returned=returned)
         return web.Response(text=html, content_type="text/html", charset="utf-8")
 
     async def miniapp(self, request: web.Request) -> web.StreamResponse:

@@ -148,6 +148,21 @@ PAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: The banner of a questionnaire returned for correction (see :func:`returned_labels`).
+RETURNED: dict[str, str] = {
+    "title": N_("Координатор вернул анкету на доработку"),
+    "items": N_("Исправьте эти пункты и отправьте анкету снова:"),
+    "whole": N_("Исправьте ответы и отправьте анкету снова."),
+    "note": N_("Замечание координатора: {note}"),
+    "when": N_("Возвращена {day}"),
+}
+
+
+def returned_labels(lang: str) -> dict[str, str]:
+    """The return banner's texts in ``lang`` (``note`` and ``when`` still to be filled)."""
+    _ = i18n.translator(lang)
+    return {key: _(msgid) for key, msgid in RETURNED.items()}
+
 
 #: The page (situation, HTTP status) of each refused invitation.
 REFUSAL_PAGES: dict[Refusal, tuple[str, int]] = {

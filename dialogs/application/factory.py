@@ -16,6 +16,7 @@ from dialogs.application.jobs import Jobs
 from dialogs.application.onboarding import Onboarding
 from dialogs.application.people import People
 from dialogs.application.reminders import Reminders
+from dialogs.application.returns import Returns
 from dialogs.application.settings import Settings
 from dialogs.application.updates import UpdateLog
 from dialogs.application.web_sessions import WebSessions
@@ -35,6 +36,7 @@ class Application:
     reminders: Reminders
     updates: UpdateLog
     jobs: Jobs
+    returns: Returns
     _store: Store = field(repr=False)
 
     @classmethod
@@ -52,6 +54,7 @@ class Application:
             reminders=Reminders(store, dialog.q, web_url=web_url),
             updates=UpdateLog(store),
             jobs=Jobs(store),
+            returns=Returns(store, dialog.q),
             _store=store,
         )
 

@@ -45,6 +45,14 @@ __all__ = ["KZ_TIME", "Delivery", "Reminders", "Sender", "local_now", "parse_day
 KZ_TIME = timezone(timedelta(hours=5), "KZ")
 CHANNELS = ("telegram", "email")
 
+#: Why a reminder is skipped (``Delivery.error``, as ``remind --dry-run`` prints it; the
+#: panel says each in the coordinator's language)
+NO_CHANNEL = "web only, no e-mail address"
+BLOCKED = "undeliverable on Telegram (blocked the bot)"
+BLOCKED_BOTH = BLOCKED + "; e-mail undeliverable too"
+NO_SMTP = "e-mail not configured (SMTP_HOST)"
+MAIL_UNDELIVERABLE = "e-mail undeliverable"
+
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
@@ -108,13 +116,12 @@ def _route(
     if contact.email and "email" not in blocked and "email" in channels:
         return "email", contact.email, None
     if contact.telegram_user_id is not None and "telegram" in blocked:
-        why = "undeliverable on Telegram (blocked the bot)"
-        return None, None, why + ("; e-mail undeliverable too" if "email" in blocked else "")
+        return None, None, BLOCKED_BOTH if "email" in blocked else BLOCKED
     if contact.email and "email" not in channels:
-        return None, None, "e-mail not configured (SMTP_HOST)"
+        return None, None, NO_SMTP
     if contact.email:
-        return None, None, "e-mail undeliverable"
-    return None, None, "web only, no e-mail address"
+        return None, None, MAIL_UNDELIVERABLE
+    return None, None, NO_CHANNEL
 
 
 class Reminders:

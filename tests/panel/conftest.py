@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,8 +109,10 @@ def make_settings(url: str, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
-@pytest.fixture
-async def panel(tmp_path) -> AsyncIterator[PanelEnv]:
+@asynccontextmanager
+async def open_panel(tmp_path: Path, **settings: Any) -> AsyncIterator[PanelEnv]:
+    """The panel over a fresh demo database; ``settings`` override :func:`make_settings`
+    (an SMTP server, a bot token)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'panel.db'}"
     await upgrade(url)
     store = Store.from_url(url)
@@ -118,11 +122,11 @@ async def panel(tmp_path) -> AsyncIterator[PanelEnv]:
                             display_name="Айгерим", actor="test")  # fmt: skip
     await store.create_user("expert", role="expert", password_hash=CHEAP.hash(EXPERT_PASSWORD),
                             display_name="Эксперт", actor="test")  # fmt: skip
-    settings = make_settings(url)
-    env = PanelEnv(store, service, settings, campaign,
+    config = make_settings(url, **settings)
+    env = PanelEnv(store, service, config, campaign,
                    {o.organisation.subject_kind: o for o in orgs}, utcnow())  # fmt: skip
-    app = create_web_app(settings, Application.over(store, dialog=service))
-    admin.panel.setup(app, settings, store, passwords=CHEAP, clock=env.clock)
+    app = create_web_app(config, Application.over(store, dialog=service))
+    admin.panel.setup(app, config, store, passwords=CHEAP, clock=env.clock)
     env.server = TestServer(app)
     try:
         yield env
@@ -132,3 +136,9 @@ async def panel(tmp_path) -> AsyncIterator[PanelEnv]:
         if env.server is not None:
             await env.server.close()
         await store.close()
+
+
+@pytest.fixture
+async def panel(tmp_path: Path) -> AsyncIterator[PanelEnv]:
+    async with open_panel(tmp_path) as env:
+        yield env

@@ -48,8 +48,10 @@ async def snapshot(env: PanelEnv) -> Any:
     responses = [(r.id, r.status, r.accepted_at, r.return_items)
                  for r in await env.store.list_responses(env.campaign.id)]  # fmt: skip
     campaign = await env.store.get_campaign(env.campaign.id)
+    campaigns = [c.id for c in await env.store.list_campaigns()]
+    members = [o.id for o in await env.store.campaign_organisations(env.campaign.id)]
     return (users, len(record.invitations), [a for a in events if not a.startswith("panel.")],
-            responses, campaign.status, campaign.deadline)  # fmt: skip
+            responses, campaign.status, campaign.deadline, campaigns, members)  # fmt: skip
 
 
 def test_every_post_route_but_the_sign_in_steps_is_for_coordinators_only() -> None:
@@ -57,23 +59,35 @@ def test_every_post_route_but_the_sign_in_steps_is_for_coordinators_only() -> No
         if method == "POST" and name not in SIGN_IN_STEPS:
             assert who is Access.COORDINATOR, name
         if method == "GET":
-            assert who is not Access.COORDINATOR or name in {"audit", "users"}, name
+            assert who is not Access.COORDINATOR or name in {
+                "audit",
+                "users",
+                "new_campaign_page",
+                "members",
+            }, name
 
 
 async def test_an_expert_reads_but_every_post_is_refused(panel: PanelEnv) -> None:
     filled = await filled_organisation(panel.store, panel.campaign)
+    outsider = await panel.store.create_organisation(name_ru="Вне сбора", name_kk="Вне",
+                                                     subject_kind="ngo")  # fmt: skip
     expert = await panel.browser()
     csrf = await panel.sign_in(expert, "expert", EXPERT_PASSWORD)
     coordinator = await panel.store.find_user("coord")
     before = await snapshot(panel)
     posts = routes("POST", Access.COORDINATOR)
     assert {name for name, _ in posts} >= {"new_invitation", "require_totp", "return_items",
-                                           "accept"}  # fmt: skip
+                                           "accept", "create_campaign", "add_members",
+                                           "remove_members"}  # fmt: skip
     for name, path in posts:
         resp = await panel.post(expert, concrete(path, panel, coordinator, filled.organisation.id),
                                 {"csrf": csrf, "uses": "1", "days": "5", "required": "1",
                                  "item": "b01.i01", "note:b01.i01": "x", "confirm": "1",
-                                 "deadline": "2026-05-01"})  # fmt: skip
+                                 "deadline": "2026-05-01", "title": "Сбор эксперта",
+                                 "period_start": "2026-01-01", "period_end": "2026-12-31",
+                                 "requested_on": "2027-01-10", "members": "all",
+                                 "org": str(outsider.id if "add" in name
+                                            else filled.organisation.id)})  # fmt: skip
         assert resp.status == 403, name
         assert "только координатору" in await resp.text()
     assert await snapshot(panel) == before

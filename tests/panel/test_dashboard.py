@@ -81,6 +81,10 @@ async def test_filters_and_the_deadline_passing(panel: PanelEnv) -> None:
     assert "Отправили анкету: 0" in text
     text = flat(await (await client.get(path + "?lang=en")).text())
     assert "17 expected" in text
+    # the header and the filters are _macros.html's, drawn in the page's language
+    assert "Due: " in text and "Downloads" in text and "All kinds" in text and "Reset" in text
+    text = flat(await (await client.get(f"/admin/campaigns/{campaign.id}?lang=kk")).text())
+    assert "Мерзімі: " in text and "Жүктеп алу" in text and "Барлық түрлер" in text
 
 
 def test_a_tally_splits_its_bar_into_segments_that_add_up() -> None:

@@ -23,17 +23,27 @@ async def test_the_roster_holds_members_responses_contacts_and_links(
     await store.save_dialog_state(carol.id, {"at": "1.1"}, expected_version=None)
     response = await store.get_response_for_contact(world.alice.id, cid)
 
+    await store.revoke_invitation(invitation.id, actor=ACTOR)
+    await store.create_invitation(org_c.id, cid, actor=ACTOR)
+
     roster = await store.campaign_roster(cid)
-    assert [o.id for o in roster.organisations] == [world.org_a.id, world.org_b.id, org_c.id]
-    assert list(roster.responses) == [world.org_a.id]
-    assert roster.responses[world.org_a.id].id == response.id
-    assert [s.contact.id for s in roster.contacts[org_c.id]] == [carol.id]
+    members = {m.organisation_id: m for m in roster.members}
+    assert list(members) == [world.org_a.id, world.org_b.id, org_c.id]
+    assert members[org_c.id].name_ru == "C" and members[org_c.id].subject_kind == "akimat"
+    with_response = [m.organisation_id for m in roster.members if m.response_id is not None]
+    assert with_response == [world.org_a.id]
+    assert members[world.org_a.id].response_id == response.id
+    assert members[world.org_a.id].status == response.status
+    assert members[world.org_a.id].updated_at == response.updated_at
+    assert (members[org_c.id].status, members[org_c.id].updated_at) == (None, None)
+    assert [c.id for c in roster.contacts[org_c.id]] == [carol.id]
     (seen,) = roster.contacts[org_c.id]
     assert seen.joined_via == "web" and seen.last_seen_at is not None
+    assert (seen.web_login, seen.telegram_user_id) == ("carol", None)
     (alice,) = roster.contacts[world.org_a.id]
     assert (alice.joined_via, alice.last_seen_at) == (None, None)  # bound by the coordinator
-    assert [i.id for i in roster.invitations[org_c.id]] == [invitation.id]
-    assert world.org_a.id not in roster.invitations
+    assert roster.links[org_c.id] == (2, 1, 1)  # made, used, revoked
+    assert world.org_a.id not in roster.links
 
 
 async def test_a_closed_campaigns_roster_reads_as_it_was_when_it_closed(
@@ -45,8 +55,8 @@ async def test_a_closed_campaigns_roster_reads_as_it_was_when_it_closed(
     await store.release_contact(world.alice.id, actor=ACTOR)
     await store.create_contact(world.org_b.id, telegram_user_id=9090, actor=ACTOR)
     roster = await store.campaign_roster(cid)
-    assert [s.contact.id for s in roster.contacts[world.org_a.id]] == [world.alice.id]
-    assert [s.contact.id for s in roster.contacts[world.org_b.id]] == [world.bob.id]
+    assert [c.id for c in roster.contacts[world.org_a.id]] == [world.alice.id]
+    assert [c.id for c in roster.contacts[world.org_b.id]] == [world.bob.id]
     # an open campaign reads the present: a released contact no longer counts
     await store.set_campaign_status(cid, "open", actor=ACTOR)
     roster = await store.campaign_roster(cid)

@@ -261,6 +261,36 @@
     item.appendChild(list);
   }
 
+  // The return banner after a language switch: the server's texts, written as text.
+  function applyReturned(data) {
+    var banner = document.getElementById("returned");
+    if (!banner) { return; }
+    if (!data) { banner.remove(); return; }
+    function el(tag, cls, text) {
+      var node = document.createElement(tag);
+      if (cls) { node.className = cls; }
+      if (text) { node.textContent = text; }
+      return node;
+    }
+    var title = el("h2", "", data.title);
+    title.id = "returned-title";
+    if (data.when) { title.appendChild(document.createTextNode(" ")); title.appendChild(el("span", "returned-when", data.when)); }
+    var parts = [title];
+    if (data.note) { parts.push(el("p", "returned-note", data.note)); }
+    parts.push(el("p", "returned-lead", data.lead));
+    if (data.items.length) {
+      var list = el("ul", "returned-items");
+      data.items.forEach(function (i) {
+        var li = el("li");
+        li.appendChild(el("span", "returned-item", i.item));
+        if (i.note) { li.appendChild(el("span", "returned-note", i.note)); }
+        list.appendChild(li);
+      });
+      parts.push(list);
+    }
+    banner.replaceChildren.apply(banner, parts);
+  }
+
   function render(data, focusChoice) {
     if (typeof data.prompt === "number") { prompt = data.prompt; }
     var previous = transcript.querySelectorAll("button.choice, .sheet input, .sheet button");
@@ -270,6 +300,7 @@
     var replies = data.replies || [];
     if (data.ui) { applyUi(data.lang, data.ui); }
     if (data.organisation) { document.getElementById("org").textContent = data.organisation; }
+    if (data.returned !== undefined) { applyReturned(data.returned); }
     replies.forEach(function (reply) {
       var review = reply.review && reply.review.length;
       var item = review ? addMessage("bot", "", reply.kind) : addMessage("bot", reply.text, reply.kind);

@@ -164,21 +164,43 @@ def _row(columns: dict[str, int], cells: list[Any], line: int) -> OrganisationRo
     return OrganisationRow(kind, name_ru, name_kk, region, tuple(blocks_for(kind)), bin_, line)
 
 
-def read_master_file(source: str, data: bytes) -> MasterFile:
-    """The organisations of a master file (``source``: its name, for messages).
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """A refused row: its line, what is wrong, and whether it repeats an earlier row."""
 
-    Raises :class:`~admin.ops.errors.FileProblems` listing every bad row (``source:line:
-    what is wrong``), or :class:`OpsError` when the file as a whole cannot be read.
-    """
+    line: int
+    text: str
+    duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MasterScan:
+    """Every good row and every refused one (the panel's preview shows both)."""
+
+    source: str
+    rows: list[OrganisationRow]
+    problems: list[RowProblem]
+    read_as: str
+
+
+def _records_of(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
     if source.lower().endswith(".xls") and not data.startswith(_ZIP):
         raise OpsError(f"{source} is an old Excel file (.xls); save it as .xlsx or as CSV")
     if data.startswith(_ZIP) or source.lower().endswith(".xlsx"):
-        records, read_as = _xlsx_records(source, data)
-    else:
-        records, read_as = _csv_records(source, data)
+        return _xlsx_records(source, data)
+    return _csv_records(source, data)
+
+
+def scan_master_file(source: str, data: bytes) -> MasterScan:
+    """The good rows and the refused ones of a master file, each refusal with its line.
+
+    Raises :class:`OpsError` only when the file as a whole cannot be read (its type,
+    its header).  :func:`read_master_file` is this, refusing the file if any row is bad.
+    """
+    records, read_as = _records_of(source, data)
     header: _Header | None = None
     rows: list[OrganisationRow] = []
-    problems: list[str] = []
+    problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for line, cells in records:
         if not any(_text(c) for c in cells):
@@ -187,27 +209,37 @@ def read_master_file(source: str, data: bytes) -> MasterFile:
             header = _header(source, cells)
             continue
         if any(_text(c) for c in cells[header.width :]):
-            problems.append(f"{source}:{line}: more cells than columns")
+            problems.append(RowProblem(line, "more cells than columns"))
             continue
         try:
             row = _row(header.columns, cells, line)
         except OpsError as exc:
-            problems.append(f"{source}:{line}: {exc}")
+            problems.append(RowProblem(line, str(exc)))
             continue
         key = organisation_key(row.subject_kind, row.name_ru, row.bin)
         if key in seen:
-            problems.append(
-                f"{source}:{line}: {row.name_ru!r} ({row.subject_kind}) is the same organisation"
-                f" as line {seen[key]}"
-            )
+            problems.append(RowProblem(line, f"{row.name_ru!r} ({row.subject_kind}) is the same"
+                                       f" organisation as line {seen[key]}", duplicate=True))  # fmt: skip
             continue
         seen[key] = line
         rows.append(row)
-    if problems:
-        unknown = any("unknown subject kind" in p for p in problems)
+    return MasterScan(source, rows, problems, read_as)
+
+
+def read_master_file(source: str, data: bytes) -> MasterFile:
+    """The organisations of a master file (``source``: its name, for messages).
+
+    Raises :class:`~admin.ops.errors.FileProblems` listing every bad row (``source:line:
+    what is wrong``), or :class:`OpsError` when the file as a whole cannot be read.
+    """
+    scan = scan_master_file(source, data)
+    if scan.problems:
+        unknown = any("unknown subject kind" in p.text for p in scan.problems)
         raise FileProblems(
-            source, problems, f"(subject kinds: {kinds_text()})" if unknown else None
+            source,
+            [f"{source}:{p.line}: {p.text}" for p in scan.problems],
+            f"(subject kinds: {kinds_text()})" if unknown else None,
         )
-    if not rows:
+    if not scan.rows:
         raise OpsError(f"{source} has no rows under its header; nothing imported")
-    return MasterFile(source, rows, read_as)
+    return MasterFile(source, scan.rows, scan.read_as)

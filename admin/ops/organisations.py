@@ -154,6 +154,8 @@ async def import_organisations(
         )
     except ImportConflict as exc:
         raise FileProblems(
-            master.source, [f"{master.source}:{line}: {text}" for line, text in exc.problems]
+            master.source,
+            [f"{master.source}:{line}: {text}" for line, text in exc.problems],
+            lines=exc.problems,
         ) from None
     return ImportSummary(master.source, master.read_as, outcome)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from admin.ops.errors import FileProblems, OpsError
@@ -29,6 +29,15 @@ REQUIRED = ("subject_kind", "name_ru", "name_kk", "region")
 OPTIONAL = ("bin",)
 _ALIASES = {"бин": "bin", "bin/бин": "bin", "бин/bin": "bin"}
 _ZIP = b"PK\x03\x04"
+
+
+class RowError(OpsError):
+    """A bad cell: the message, and a ``code`` with ``values`` the panel translates."""
+
+    def __init__(self, text: str, code: str, **values: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +55,15 @@ def check_names(name_ru: str, name_kk: str, region: str | None) -> tuple[str, st
     region = " ".join((region or "").split()) or None
     for label, value in (("name_ru", name_ru), ("name_kk", name_kk)):
         if not value:
-            raise OpsError(f"{label} is empty; every organisation needs both names")
+            raise RowError(
+                f"{label} is empty; every organisation needs both names", "empty", column=label
+            )
         if len(value) > NAME_MAX:
-            raise OpsError(f"{label} is longer than {NAME_MAX} characters")
+            raise RowError(f"{label} is longer than {NAME_MAX} characters", "long",
+                           column=label, most=str(NAME_MAX))  # fmt: skip
     if region is not None and len(region) > REGION_MAX:
-        raise OpsError(f"region is longer than {REGION_MAX} characters")
+        raise RowError(f"region is longer than {REGION_MAX} characters", "long",
+                       column="region", most=str(REGION_MAX))  # fmt: skip
     return name_ru, name_kk, region
 
 
@@ -146,13 +159,15 @@ def _row(columns: dict[str, int], cells: list[Any], line: int) -> OrganisationRo
 
     kind = _text(get("subject_kind"))
     if kind not in kind_codes():
-        raise OpsError(f"unknown subject kind {kind!r}")
+        raise RowError(f"unknown subject kind {kind!r}", "kind", kind=kind)
     for name in ("name_ru", "name_kk", "region"):
         if isinstance(get(name), _Lossy):
-            raise OpsError(
+            raise RowError(
                 f"{name} has '?' where Excel dropped a letter it could not save in"
                 " Windows-1251 (such as ә, ғ, қ, ң, ө, ұ, ү, һ, і); save the file as"
-                ' "CSV UTF-8" or as .xlsx and import it again'
+                ' "CSV UTF-8" or as .xlsx and import it again',
+                "lossy",
+                column=name,
             )
     name_ru, name_kk, region = check_names(
         _text(get("name_ru")), _text(get("name_kk")), _text(get("region"))
@@ -160,7 +175,7 @@ def _row(columns: dict[str, int], cells: list[Any], line: int) -> OrganisationRo
     try:
         bin_ = clean_bin(_bin_text(get("bin")))
     except ValueError as exc:
-        raise OpsError(str(exc)) from None
+        raise RowError(str(exc), "bin", value=_bin_text(get("bin"))) from None
     return OrganisationRow(kind, name_ru, name_kk, region, tuple(blocks_for(kind)), bin_, line)
 
 
@@ -171,6 +186,8 @@ class RowProblem:
     line: int
     text: str
     duplicate: bool = False
+    code: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,17 +226,21 @@ def scan_master_file(source: str, data: bytes) -> MasterScan:
             header = _header(source, cells)
             continue
         if any(_text(c) for c in cells[header.width :]):
-            problems.append(RowProblem(line, "more cells than columns"))
+            problems.append(RowProblem(line, "more cells than columns", code="cells"))
             continue
         try:
             row = _row(header.columns, cells, line)
+        except RowError as exc:
+            problems.append(RowProblem(line, str(exc), code=exc.code, values=exc.values))
+            continue
         except OpsError as exc:
             problems.append(RowProblem(line, str(exc)))
             continue
         key = organisation_key(row.subject_kind, row.name_ru, row.bin)
         if key in seen:
-            problems.append(RowProblem(line, f"{row.name_ru!r} ({row.subject_kind}) is the same"
-                                       f" organisation as line {seen[key]}", duplicate=True))  # fmt: skip
+            text = f"{row.name_ru!r} ({row.subject_kind}) is the same organisation as line"
+            problems.append(RowProblem(line, f"{text} {seen[key]}", duplicate=True,
+                                       code="duplicate", values={"line": str(seen[key])}))  # fmt: skip
             continue
         seen[key] = line
         rows.append(row)

@@ -214,3 +214,19 @@ IMPORT_FIELDS = {
     "blocks": N_("Блоки анкеты"),
     "bin": N_("БИН"),
 }
+
+#: Why a row of a master file was refused, by :class:`admin.ops.org_files.RowProblem`'s code
+#: (a problem without a code is shown as the CLI says it).
+IMPORT_REASONS = {
+    "cells": N_("В строке больше ячеек, чем столбцов в заголовке."),
+    "kind": N_("Неизвестный вид субъекта «{kind}»."),
+    "empty": N_("Столбец {column} пуст: у каждой организации должны быть оба названия."),
+    "long": N_("Столбец {column} длиннее {most} символов."),
+    "lossy": N_(
+        "В столбце {column} стоит «?» вместо буквы, которую Excel не смог сохранить в "
+        "Windows-1251 (ә, ғ, қ, ң, ө, ұ, ү, һ, і). Сохраните файл как «CSV UTF-8» или XLSX "
+        "и загрузите снова."
+    ),
+    "bin": N_("БИН «{value}» — не 12 цифр."),
+    "duplicate": N_("Та же организация, что в строке {line}."),
+}

@@ -18,11 +18,19 @@ from yarl import URL
 from admin.ops.campaigns import list_campaigns
 from admin.ops.errors import OpsError
 from admin.ops.members import add_members
-from admin.ops.org_files import read_master_file
+from admin.ops.org_files import RowProblem, read_master_file
 from admin.ops.organisations import import_organisations
 from admin.panel import org_import
 from admin.panel.org_import import UPLOAD_MAX, Preview, Upload
-from admin.panel.texts import CAMPAIGN_STATUSES, ERRORS, IMPORT, IMPORT_FIELDS, day, translate
+from admin.panel.texts import (
+    CAMPAIGN_STATUSES,
+    ERRORS,
+    IMPORT,
+    IMPORT_FIELDS,
+    IMPORT_REASONS,
+    day,
+    translate,
+)
 from admin.panel.views_campaigns import kind_labels
 from admin.panel.web import PREFIX, form_value, panel_of, render, see_other, visitor
 from storage import errors
@@ -40,6 +48,14 @@ def _shown(value: object, kinds: dict[str, str], name: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _reason(lang: str, problem: RowProblem) -> dict[str, Any]:
+    """A refused row's line and why, in ``lang`` when the reason has a code."""
+    text = problem.text
+    if problem.code in IMPORT_REASONS:
+        text = translate(lang, IMPORT_REASONS[problem.code], **problem.values)
+    return {"line": problem.line, "text": text}
 
 
 def _preview_context(lang: str, shown: Preview) -> dict[str, Any]:
@@ -64,7 +80,9 @@ def _preview_context(lang: str, shown: Preview) -> dict[str, Any]:
     return {
         "source": shown.source, "read_as": shown.read_as, "added": added, "changed": changed,
         "unchanged": len(outcome.unchanged) if outcome is not None else 0,
-        "refused": shown.refused, "duplicates": shown.duplicates, "can_apply": shown.can_apply,
+        "refused": [_reason(lang, p) for p in shown.refused],
+        "duplicates": [_reason(lang, p) for p in shown.duplicates],
+        "can_apply": shown.can_apply,
     }  # fmt: skip
 
 

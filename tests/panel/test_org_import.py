@@ -87,10 +87,10 @@ async def test_the_preview_shows_new_changed_refused_and_duplicate_rows(panel: P
     assert f"Без изменений: {n - 1}" in html
     assert "Отклонённых строк: 1" in html and "Повторов: 1" in html
     refused = html.split('id="refused"', 1)[1].split("</table>", 1)[0]
-    assert f">{n + 3}<" in refused and "unknown subject kind &#39;spaceship&#39;" in refused
+    assert f">{n + 3}<" in refused and "Неизвестный вид субъекта «spaceship»." in refused
     duplicates = html.split('id="duplicates"', 1)[1].split("</table>", 1)[0]
     assert f">{n + 4}<" in duplicates
-    assert f"same organisation as line {n + 2}" in duplicates
+    assert f"Та же организация, что в строке {n + 2}." in duplicates
     changed = html.split('id="changed"', 1)[1].split("</table>", 1)[0]
     old = panel.orgs["ngo"].organisation.region or "—"
     assert f"Регион: <del>{old}</del> → <ins>Шымкент</ins>" in changed
@@ -99,6 +99,8 @@ async def test_the_preview_shows_new_changed_refused_and_duplicate_rows(panel: P
     assert len(await panel.store.list_audit_events()) == audit, "a preview records nothing"
     en = await (await client.get(PAGE + "?lang=en")).text()
     assert "Import the master list of organisations" in en
+    resp = await upload(client, csrf, "master.csv", text.encode())
+    assert "Unknown subject kind “spaceship”." in await resp.text()  # the page's language
     kk = await (await client.get(PAGE + "?lang=kk")).text()
     assert "Ұйымдар анықтамалығын импорттау" in kk
 

@@ -28,7 +28,7 @@ from storage.repository import Store
 
 UPLOAD_MAX = 5 * 1024 * 1024  # a national master list is well under 1 MB as CSV
 KEEP = timedelta(minutes=30)
-KEPT_MAX = 20  # uploads waiting for Apply at once; the oldest goes first
+KEPT_MAX = 10  # uploads waiting for Apply at once (at most 50 MB); the oldest goes first
 
 
 @dataclass(frozen=True, slots=True)

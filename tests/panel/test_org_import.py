@@ -10,6 +10,7 @@ import asyncio
 import csv
 import io
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from aiohttp.test_utils import TestClient
 from openpyxl import Workbook
 
 from admin.cli import main
+from admin.panel.org_import import KEEP, KEPT_MAX, Upload, Uploads
 from storage.repository import Store
 from tests.panel.conftest import EXPERT_PASSWORD, ORIGIN, PanelEnv, csrf_of
 
@@ -226,3 +228,33 @@ async def test_wrong_type_and_too_large_files_are_refused_politely(panel: PanelE
     assert resp.status == 400 and "header must name the columns" in html
     page = await (await client.get(PAGE)).text()
     assert csrf_of(page) == csrf and 'enctype="multipart/form-data"' in page
+
+
+async def test_apply_takes_the_previewed_bytes_never_a_file_sent_with_it(panel: PanelEnv):
+    client = await panel.browser()
+    csrf = await panel.sign_in(client)
+    previewed = (await master(panel, "ngo,Фонд «Просмотренный»,Қарау қоры,")).encode()
+    token = token_of(await (await upload(client, csrf, "master.csv", previewed)).text())
+    other = (await master(panel, "ngo,Фонд «Подменённый»,Ауыс қоры,")).encode()
+    form = upload_form(csrf, "master.csv", other)
+    form.add_field("token", token)
+    resp = await client.post(PAGE + "/apply", data=form, headers={"Origin": ORIGIN},
+                             allow_redirects=False)  # fmt: skip
+    assert resp.status == 303
+    names = {o.name_ru for o in await panel.store.list_organisations()}
+    assert "Фонд «Просмотренный»" in names and "Фонд «Подменённый»" not in names
+
+
+def test_a_kept_upload_is_its_sessions_once_and_expires() -> None:
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    kept = Uploads()
+    upload = Upload("session-a", "m.csv", b"x", "sig", now + KEEP)
+    token = kept.keep(upload, now)
+    assert kept.take(token, "session-b", now) is None, "another session's token"
+    assert kept.take(token, "session-a", now) == upload
+    assert kept.take(token, "session-a", now) is None, "once"
+    late = kept.keep(upload, now)
+    assert kept.take(late, "session-a", now + KEEP + timedelta(seconds=1)) is None
+    tokens = [kept.keep(upload, now) for _ in range(KEPT_MAX + 2)]
+    assert kept.take(tokens[0], "session-a", now) is None, "the oldest went first"
+    assert kept.take(tokens[-1], "session-a", now) == upload

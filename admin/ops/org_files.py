@@ -67,16 +67,35 @@ def check_names(name_ru: str, name_kk: str, region: str | None) -> tuple[str, st
     return name_ru, name_kk, region
 
 
+@dataclass(frozen=True, slots=True)
+class ReadAs:
+    """How a file was read: ``csv`` (encoding, delimiter) or ``xlsx`` (the sheet).
+
+    ``str()`` is the CLI's wording; the panel words the parts in its own languages."""
+
+    kind: str
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "xlsx":
+            return f"Excel workbook, sheet {self.sheet!r}"
+        named = {",": "commas", ";": "semicolons", "\t": "tabs"}[self.delimiter]
+        lossy = " (not UTF-8)" if self.encoding == "Windows-1251" else ""
+        return f"CSV, {self.encoding}{lossy}, {named}"
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace"), "Windows-1251 (not UTF-8)"
+        return data.decode("cp1251", errors="replace"), "Windows-1251"
 
 
-def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], ReadAs]:
     text, encoding = _decode(data)
     lossy = encoding.startswith("Windows-1251")
     first = text.splitlines()[0] if text.strip() else ""
@@ -85,20 +104,19 @@ def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any
     except csv.Error:
         delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    named = {",": "commas", ";": "semicolons", "\t": "tabs"}[delimiter]
 
     def records() -> Iterator[tuple[int, list[Any]]]:
         for cells in reader:
             yield reader.line_num, [_Lossy(c) if lossy and "?" in c else c for c in cells]
 
-    return records(), f"CSV, {encoding}, {named}"
+    return records(), ReadAs("csv", encoding, delimiter)
 
 
 class _Lossy(str):
     """A cell of a Windows-1251 file holding "?": perhaps a letter Excel could not save."""
 
 
-def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], ReadAs]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     try:
@@ -114,7 +132,7 @@ def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[An
         finally:
             book.close()
 
-    return records(), f"Excel workbook, sheet {sheet.title!r}"
+    return records(), ReadAs("xlsx", sheet=sheet.title)
 
 
 def _text(value: Any) -> str:
@@ -197,10 +215,10 @@ class MasterScan:
     source: str
     rows: list[OrganisationRow]
     problems: list[RowProblem]
-    read_as: str
+    read_as: ReadAs
 
 
-def _records_of(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+def _records_of(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], ReadAs]:
     if source.lower().endswith(".xls") and not data.startswith(_ZIP):
         raise OpsError(f"{source} is an old Excel file (.xls); save it as .xlsx or as CSV")
     if data.startswith(_ZIP) or source.lower().endswith(".xlsx"):
@@ -263,4 +281,4 @@ def read_master_file(source: str, data: bytes) -> MasterFile:
         )
     if not scan.rows:
         raise OpsError(f"{source} has no rows under its header; nothing imported")
-    return MasterFile(source, scan.rows, scan.read_as)
+    return MasterFile(source, scan.rows, str(scan.read_as))

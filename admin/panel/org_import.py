@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from admin.ops.errors import FileProblems
-from admin.ops.org_files import MasterFile, RowProblem, scan_master_file
+from admin.ops.org_files import MasterFile, ReadAs, RowProblem, scan_master_file
 from admin.ops.organisations import import_organisations
 from storage.org_import import ImportedRow, ImportOutcome, OrganisationRow
 from storage.repository import Store
@@ -70,7 +70,7 @@ class Preview:
     """What importing a file would do, and why it cannot be applied (if it cannot)."""
 
     source: str
-    read_as: str
+    read_as: ReadAs
     rows: dict[int, OrganisationRow]
     outcome: ImportOutcome | None
     refused: list[RowProblem] = field(default_factory=list)
@@ -113,7 +113,7 @@ async def preview(store: Store, source: str, data: bytes, *, actor: str) -> Prev
         return shown
     try:
         summary = await import_organisations(
-            store, MasterFile(source, scan.rows, scan.read_as), actor=actor, dry_run=True
+            store, MasterFile(source, scan.rows, str(scan.read_as)), actor=actor, dry_run=True
         )
     except FileProblems as exc:  # rows matching several organisations, or one twice
         shown.duplicates += [RowProblem(line, text, duplicate=True) for line, text in exc.lines]

@@ -230,3 +230,13 @@ IMPORT_REASONS = {
     "bin": N_("БИН «{value}» — не 12 цифр."),
     "duplicate": N_("Та же организация, что в строке {line}."),
 }
+
+#: How the file was read (:class:`admin.ops.org_files.ReadAs`), for the coordinator to check.
+IMPORT_READ = {
+    "csv": N_("CSV, кодировка {encoding}, разделитель — {delimiter}"),
+    "xlsx": N_("книга Excel, лист «{sheet}»"),
+    "1251": N_("Windows-1251 (не UTF-8)"),
+    ",": N_("запятая"),
+    ";": N_("точка с запятой"),
+    "\t": N_("табуляция"),
+}

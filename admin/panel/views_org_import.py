@@ -18,7 +18,7 @@ from yarl import URL
 from admin.ops.campaigns import list_campaigns
 from admin.ops.errors import OpsError
 from admin.ops.members import add_members
-from admin.ops.org_files import RowProblem, read_master_file
+from admin.ops.org_files import ReadAs, RowProblem, read_master_file
 from admin.ops.organisations import import_organisations
 from admin.panel import org_import
 from admin.panel.org_import import UPLOAD_MAX, Preview, Upload
@@ -27,6 +27,7 @@ from admin.panel.texts import (
     ERRORS,
     IMPORT,
     IMPORT_FIELDS,
+    IMPORT_READ,
     IMPORT_REASONS,
     day,
     translate,
@@ -48,6 +49,16 @@ def _shown(value: object, kinds: dict[str, str], name: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _read_as(lang: str, how: ReadAs) -> str:
+    if how.kind == "xlsx":
+        return translate(lang, IMPORT_READ["xlsx"], sheet=how.sheet)
+    encoding = how.encoding
+    if encoding == "Windows-1251":
+        encoding = translate(lang, IMPORT_READ["1251"])
+    return translate(lang, IMPORT_READ["csv"], encoding=encoding,
+                     delimiter=translate(lang, IMPORT_READ[how.delimiter]))  # fmt: skip
 
 
 def _reason(lang: str, problem: RowProblem) -> dict[str, Any]:
@@ -78,7 +89,7 @@ def _preview_context(lang: str, shown: Preview) -> dict[str, Any]:
                             for k, (b, a) in r.changes.items()],
             })  # fmt: skip
     return {
-        "source": shown.source, "read_as": shown.read_as, "added": added, "changed": changed,
+        "source": shown.source, "read_as": _read_as(lang, shown.read_as), "added": added, "changed": changed,
         "unchanged": len(outcome.unchanged) if outcome is not None else 0,
         "refused": [_reason(lang, p) for p in shown.refused],
         "duplicates": [_reason(lang, p) for p in shown.duplicates],

@@ -151,7 +151,7 @@ async def test_a_semicolon_csv_and_an_xlsx_with_the_campaign_chosen(panel: Panel
     text = await master(panel, "ngo,Фонд «Точка с запятой»,Нүктелі үтір қоры,", sep=";")
     resp = await upload(client, csrf, "excel.csv", text.encode())
     html = await resp.text()
-    assert "CSV, UTF-8, semicolons" in html and "Новых: 1" in html
+    assert "CSV, кодировка UTF-8, разделитель — точка с запятой" in html and "Новых: 1" in html
     book = Workbook()
     sheet = book.active
     text = await master(panel, "ngo,Фонд «Книга»,«Кітап» қоры,Атырау")
@@ -161,7 +161,7 @@ async def test_a_semicolon_csv_and_an_xlsx_with_the_campaign_chosen(panel: Panel
     book.save(buffer)
     resp = await upload(client, csrf, "master.xlsx", buffer.getvalue())
     html = await resp.text()
-    assert "Excel workbook" in html and "Фонд «Книга»" in html
+    assert "книга Excel, лист «Sheet»" in html and "Фонд «Книга»" in html
     resp = await panel.post(
         client,
         PAGE + "/apply",

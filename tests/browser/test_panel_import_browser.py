@@ -73,6 +73,13 @@ async def test_import_preview_and_apply(server, browser, size):  # noqa: F811
     assert "Импорт применён: добавлено 1, изменено 1" in main, main
     assert "В сбор добавлено организаций: 1." in main, main
 
+    await page.goto(f"{base}/admin/organisations/import?lang=kk")
+    await page.set_input_files("#file", files=[csv_file(HEADER + CHANGED + NEW + BAD)])
+    await page.click("#upload-form button[type=submit]")
+    await page.wait_for_selector("#preview")
+    assert "Субъектінің белгісіз түрі: «spaceship»." in await page.inner_text("#refused")
+    await snap(page, f"import-preview-kk-{size}", checked)
+
     assert problems == [] and dialogs == []
     serious = {name: [p for p in found if p.startswith(SERIOUS)] for name, found in checked.items()}
     assert serious == {name: [] for name in checked}, serious

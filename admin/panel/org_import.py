@@ -9,8 +9,10 @@ and the same function, as the CLI does without ``--dry-run``.
 
 The uploaded bytes stay on the server (:class:`Uploads`, in memory): a random token, bound
 to the panel session that uploaded them, good once and for half an hour.  Apply never takes
-a file from the form, only the token; it runs the dry run again first and, if the answer is
-not the one previewed (the master list changed meanwhile), shows the new preview instead.
+a file from the form, only the token, and imports with ``expect``: the store compares the
+import's outcome with the previewed one inside its transaction, the list locked, and
+rolls back if they differ (the master list changed meanwhile); the page then shows the
+new preview instead.
 """
 
 from __future__ import annotations
@@ -82,12 +84,19 @@ class Preview:
 
     @property
     def signature(self) -> str:
-        """A digest of everything the preview shows: Apply goes ahead only if it is the same."""
-        parts: list[str] = [repr([(p.line, p.text) for p in self.refused + self.duplicates])]
-        if self.outcome is not None:
-            for label, done in _groups(self.outcome):
-                parts += [f"{label}{_described(r)}" for r in done]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        """The digest of what Apply may do (see :func:`signature`)."""
+        return signature(self.outcome) if self.outcome is not None else ""
+
+
+def signature(outcome: ImportOutcome) -> str:
+    """A digest of every row's fate and changes (new rows by line and name: a preview has
+    no ids for them): the import goes ahead only if its own is the preview's."""
+    parts = [
+        f"{label}{_described(r, label == 'added')}"
+        for label, done in _groups(outcome)
+        for r in done
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _groups(outcome: ImportOutcome) -> list[tuple[str, list[ImportedRow]]]:
@@ -99,8 +108,9 @@ def _groups(outcome: ImportOutcome) -> list[tuple[str, list[ImportedRow]]]:
     ]
 
 
-def _described(row: ImportedRow) -> str:
-    return repr((row.line, row.organisation_id, row.name_ru, sorted(row.changes.items())))
+def _described(row: ImportedRow, new: bool) -> str:
+    known = None if new else row.organisation_id
+    return repr((row.line, known, row.name_ru, sorted(row.changes.items())))
 
 
 async def preview(store: Store, source: str, data: bytes, *, actor: str) -> Preview:

@@ -167,23 +167,22 @@ async def upload(request: web.Request) -> web.StreamResponse:
 
 
 async def apply(request: web.Request) -> web.StreamResponse:
-    """Import the previewed file, unless the master list changed since the preview."""
+    """Import the previewed file, unless the master list changed since the preview
+    (:class:`~admin.ops.organisations.PreviewChanged`: then the new preview is shown)."""
     panel, who = panel_of(request), visitor(request)
     assert who.session is not None
     form = await request.post()
     kept = panel.uploads.take(form_value(form, "token", 100), who.session.id, panel.clock())
     if kept is None:
         return await _page(request, problem=translate(who.lang, IMPORT["gone"]), status=400)
-    again = await org_import.preview(panel.store, kept.source, kept.data, actor=who.actor)
-    if again.signature != kept.signature:
-        notice = translate(who.lang, IMPORT["changed"])
-        return await _preview_and_keep(request, kept.source, kept.data, notice, status=409)
     try:
         summary = await import_organisations(
-            panel.store, read_master_file(kept.source, kept.data), actor=who.actor
-        )
-    except OpsError:  # changed in the moment between the check and the import
-        return await _page(request, problem=translate(who.lang, IMPORT["conflict"]), status=409)
+            panel.store, read_master_file(kept.source, kept.data), actor=who.actor,
+            expect=lambda outcome: org_import.signature(outcome) == kept.signature,
+        )  # fmt: skip
+    except OpsError:  # PreviewChanged, or rows that no longer match one to one
+        notice = translate(who.lang, IMPORT["changed"])
+        return await _preview_and_keep(request, kept.source, kept.data, notice, status=409)
     outcome = summary.outcome
     query = {k: str(len(getattr(outcome, k))) for k in COUNTS[:-1]} | {"done": "1"}
     chosen = form_value(form, "campaign", 20)

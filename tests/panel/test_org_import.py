@@ -20,8 +20,10 @@ from aiohttp.test_utils import TestClient
 from openpyxl import Workbook
 
 from admin.cli import main
+from admin.ops.org_files import read_master_file
+from admin.ops.organisations import PreviewChanged, import_organisations
 from admin.panel.org_import import KEEP, KEPT_MAX, Upload, Uploads
-from storage.repository import Store
+from storage.repository import ImportOutcome, Store
 from tests.panel.conftest import EXPERT_PASSWORD, ORIGIN, PanelEnv, csrf_of
 
 PAGE = "/admin/organisations/import"
@@ -258,3 +260,20 @@ def test_a_kept_upload_is_its_sessions_once_and_expires() -> None:
     tokens = [kept.keep(upload, now) for _ in range(KEPT_MAX + 2)]
     assert kept.take(tokens[0], "session-a", now) is None, "the oldest went first"
     assert kept.take(tokens[-1], "session-a", now) == upload
+
+
+async def test_an_import_whose_outcome_is_not_the_expected_one_changes_nothing(panel: PanelEnv):
+    data = (await master(panel, "ngo,Фонд «Ожидаемый»,Күтілген қоры,")).encode()
+    before, audit = await master_list(panel.store), len(await panel.store.list_audit_events())
+    seen: list[int] = []
+
+    def expect(outcome: ImportOutcome) -> bool:
+        seen.append(len(outcome.added))
+        return False
+
+    with pytest.raises(PreviewChanged):
+        await import_organisations(panel.store, read_master_file("m.csv", data),
+                                   actor="coordinator:coord", expect=expect)  # fmt: skip
+    assert seen == [1], "judged on the real outcome, inside the import"
+    assert await master_list(panel.store) == before
+    assert len(await panel.store.list_audit_events()) == audit

@@ -10,7 +10,7 @@ conflict and nothing changes; ``dry_run`` reports what would happen and rolls ba
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -64,6 +64,10 @@ class ImportConflict(errors.StorageError):
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"line {line}: {text}" for line, text in problems))
+
+
+class ImportChanged(errors.StorageError):
+    """The import's outcome is not the one expected (the list changed since a preview)."""
 
 
 class _DryRun(Exception):
@@ -146,10 +150,13 @@ class OrganisationImportStore(StoreBase):
         actor: str,
         source: str = "",
         dry_run: bool = False,
+        expect: Callable[[ImportOutcome], bool] | None = None,
     ) -> ImportOutcome:
         """Add the rows that match no organisation, update those that do (see the module
         docstring).  Raises :class:`ImportConflict` (nothing changed) when a row matches
-        several organisations or two rows match one."""
+        several organisations or two rows match one, and :class:`ImportChanged` (nothing
+        changed) when ``expect`` says no to the outcome, judged inside the transaction
+        with the list locked (a preview applied only if still true)."""
 
         async def work() -> ImportOutcome:
             outcome = ImportOutcome(dry_run=dry_run)
@@ -177,6 +184,8 @@ class OrganisationImportStore(StoreBase):
                         ImportedRow(row.line, None if dry_run else org.id, row.name_ru)
                         for row, org in added
                     ]
+                    if expect is not None and not expect(outcome):
+                        raise ImportChanged("the master list changed since the preview")
                     self._audit(
                         s,
                         actor,

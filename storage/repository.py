@@ -46,6 +46,7 @@ from storage.invitations import InvitationStore
 from storage.jobs import JobLockStore
 from storage.membership import MembershipStore
 from storage.org_import import (
+    ImportChanged,
     ImportConflict,
     ImportOutcome,
     OrganisationImportStore,
@@ -74,6 +75,7 @@ __all__ = [
     "CampaignSnapshot",
     "ContactSeen",
     "DialogSnapshot",
+    "ImportChanged",
     "ImportConflict",
     "ImportOutcome",
     "LinkTally",

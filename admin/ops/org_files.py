@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from admin.ops.errors import FileProblems, OpsError
@@ -29,6 +29,15 @@ REQUIRED = ("subject_kind", "name_ru", "name_kk", "region")
 OPTIONAL = ("bin",)
 _ALIASES = {"бин": "bin", "bin/бин": "bin", "бин/bin": "bin"}
 _ZIP = b"PK\x03\x04"
+
+
+class RowError(OpsError):
+    """A bad cell: the message, and a ``code`` with ``values`` the panel translates."""
+
+    def __init__(self, text: str, code: str, **values: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +55,35 @@ def check_names(name_ru: str, name_kk: str, region: str | None) -> tuple[str, st
     region = " ".join((region or "").split()) or None
     for label, value in (("name_ru", name_ru), ("name_kk", name_kk)):
         if not value:
-            raise OpsError(f"{label} is empty; every organisation needs both names")
+            raise RowError(
+                f"{label} is empty; every organisation needs both names", "empty", column=label
+            )
         if len(value) > NAME_MAX:
-            raise OpsError(f"{label} is longer than {NAME_MAX} characters")
+            raise RowError(f"{label} is longer than {NAME_MAX} characters", "long",
+                           column=label, most=str(NAME_MAX))  # fmt: skip
     if region is not None and len(region) > REGION_MAX:
-        raise OpsError(f"region is longer than {REGION_MAX} characters")
+        raise RowError(f"region is longer than {REGION_MAX} characters", "long",
+                       column="region", most=str(REGION_MAX))  # fmt: skip
     return name_ru, name_kk, region
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAs:
+    """How a file was read: ``csv`` (encoding, delimiter) or ``xlsx`` (the sheet).
+
+    ``str()`` is the CLI's wording; the panel words the parts in its own languages."""
+
+    kind: str
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+
+    def __str__(self) -> str:
+        if self.kind == "xlsx":
+            return f"Excel workbook, sheet {self.sheet!r}"
+        named = {",": "commas", ";": "semicolons", "\t": "tabs"}[self.delimiter]
+        lossy = " (not UTF-8)" if self.encoding == "Windows-1251" else ""
+        return f"CSV, {self.encoding}{lossy}, {named}"
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -60,10 +92,10 @@ def _decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace"), "Windows-1251 (not UTF-8)"
+        return data.decode("cp1251", errors="replace"), "Windows-1251"
 
 
-def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], ReadAs]:
     text, encoding = _decode(data)
     lossy = encoding.startswith("Windows-1251")
     first = text.splitlines()[0] if text.strip() else ""
@@ -72,20 +104,19 @@ def _csv_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any
     except csv.Error:
         delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    named = {",": "commas", ";": "semicolons", "\t": "tabs"}[delimiter]
 
     def records() -> Iterator[tuple[int, list[Any]]]:
         for cells in reader:
             yield reader.line_num, [_Lossy(c) if lossy and "?" in c else c for c in cells]
 
-    return records(), f"CSV, {encoding}, {named}"
+    return records(), ReadAs("csv", encoding, delimiter)
 
 
 class _Lossy(str):
     """A cell of a Windows-1251 file holding "?": perhaps a letter Excel could not save."""
 
 
-def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], str]:
+def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], ReadAs]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     try:
@@ -101,7 +132,7 @@ def _xlsx_records(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[An
         finally:
             book.close()
 
-    return records(), f"Excel workbook, sheet {sheet.title!r}"
+    return records(), ReadAs("xlsx", sheet=sheet.title)
 
 
 def _text(value: Any) -> str:
@@ -146,13 +177,15 @@ def _row(columns: dict[str, int], cells: list[Any], line: int) -> OrganisationRo
 
     kind = _text(get("subject_kind"))
     if kind not in kind_codes():
-        raise OpsError(f"unknown subject kind {kind!r}")
+        raise RowError(f"unknown subject kind {kind!r}", "kind", kind=kind)
     for name in ("name_ru", "name_kk", "region"):
         if isinstance(get(name), _Lossy):
-            raise OpsError(
+            raise RowError(
                 f"{name} has '?' where Excel dropped a letter it could not save in"
                 " Windows-1251 (such as ә, ғ, қ, ң, ө, ұ, ү, һ, і); save the file as"
-                ' "CSV UTF-8" or as .xlsx and import it again'
+                ' "CSV UTF-8" or as .xlsx and import it again',
+                "lossy",
+                column=name,
             )
     name_ru, name_kk, region = check_names(
         _text(get("name_ru")), _text(get("name_kk")), _text(get("region"))
@@ -160,25 +193,49 @@ def _row(columns: dict[str, int], cells: list[Any], line: int) -> OrganisationRo
     try:
         bin_ = clean_bin(_bin_text(get("bin")))
     except ValueError as exc:
-        raise OpsError(str(exc)) from None
+        raise RowError(str(exc), "bin", value=_bin_text(get("bin"))) from None
     return OrganisationRow(kind, name_ru, name_kk, region, tuple(blocks_for(kind)), bin_, line)
 
 
-def read_master_file(source: str, data: bytes) -> MasterFile:
-    """The organisations of a master file (``source``: its name, for messages).
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """A refused row: its line, what is wrong, and whether it repeats an earlier row."""
 
-    Raises :class:`~admin.ops.errors.FileProblems` listing every bad row (``source:line:
-    what is wrong``), or :class:`OpsError` when the file as a whole cannot be read.
-    """
+    line: int
+    text: str
+    duplicate: bool = False
+    code: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MasterScan:
+    """Every good row and every refused one (the panel's preview shows both)."""
+
+    source: str
+    rows: list[OrganisationRow]
+    problems: list[RowProblem]
+    read_as: ReadAs
+
+
+def _records_of(source: str, data: bytes) -> tuple[Iterator[tuple[int, list[Any]]], ReadAs]:
     if source.lower().endswith(".xls") and not data.startswith(_ZIP):
         raise OpsError(f"{source} is an old Excel file (.xls); save it as .xlsx or as CSV")
     if data.startswith(_ZIP) or source.lower().endswith(".xlsx"):
-        records, read_as = _xlsx_records(source, data)
-    else:
-        records, read_as = _csv_records(source, data)
+        return _xlsx_records(source, data)
+    return _csv_records(source, data)
+
+
+def scan_master_file(source: str, data: bytes) -> MasterScan:
+    """The good rows and the refused ones of a master file, each refusal with its line.
+
+    Raises :class:`OpsError` only when the file as a whole cannot be read (its type,
+    its header).  :func:`read_master_file` is this, refusing the file if any row is bad.
+    """
+    records, read_as = _records_of(source, data)
     header: _Header | None = None
     rows: list[OrganisationRow] = []
-    problems: list[str] = []
+    problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     for line, cells in records:
         if not any(_text(c) for c in cells):
@@ -187,27 +244,41 @@ def read_master_file(source: str, data: bytes) -> MasterFile:
             header = _header(source, cells)
             continue
         if any(_text(c) for c in cells[header.width :]):
-            problems.append(f"{source}:{line}: more cells than columns")
+            problems.append(RowProblem(line, "more cells than columns", code="cells"))
             continue
         try:
             row = _row(header.columns, cells, line)
+        except RowError as exc:
+            problems.append(RowProblem(line, str(exc), code=exc.code, values=exc.values))
+            continue
         except OpsError as exc:
-            problems.append(f"{source}:{line}: {exc}")
+            problems.append(RowProblem(line, str(exc)))
             continue
         key = organisation_key(row.subject_kind, row.name_ru, row.bin)
         if key in seen:
-            problems.append(
-                f"{source}:{line}: {row.name_ru!r} ({row.subject_kind}) is the same organisation"
-                f" as line {seen[key]}"
-            )
+            text = f"{row.name_ru!r} ({row.subject_kind}) is the same organisation as line"
+            problems.append(RowProblem(line, f"{text} {seen[key]}", duplicate=True,
+                                       code="duplicate", values={"line": str(seen[key])}))  # fmt: skip
             continue
         seen[key] = line
         rows.append(row)
-    if problems:
-        unknown = any("unknown subject kind" in p for p in problems)
+    return MasterScan(source, rows, problems, read_as)
+
+
+def read_master_file(source: str, data: bytes) -> MasterFile:
+    """The organisations of a master file (``source``: its name, for messages).
+
+    Raises :class:`~admin.ops.errors.FileProblems` listing every bad row (``source:line:
+    what is wrong``), or :class:`OpsError` when the file as a whole cannot be read.
+    """
+    scan = scan_master_file(source, data)
+    if scan.problems:
+        unknown = any("unknown subject kind" in p.text for p in scan.problems)
         raise FileProblems(
-            source, problems, f"(subject kinds: {kinds_text()})" if unknown else None
+            source,
+            [f"{source}:{p.line}: {p.text}" for p in scan.problems],
+            f"(subject kinds: {kinds_text()})" if unknown else None,
         )
-    if not rows:
+    if not scan.rows:
         raise OpsError(f"{source} has no rows under its header; nothing imported")
-    return MasterFile(source, rows, read_as)
+    return MasterFile(source, scan.rows, str(scan.read_as))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from admin.ops.errors import FileProblems, OpsError
 from admin.ops.kinds import blocks_for, check_kind
 from admin.ops.org_files import MasterFile, check_names
 from storage.models import Organisation
-from storage.repository import ImportConflict, ImportOutcome, Store
+from storage.repository import ImportChanged, ImportConflict, ImportOutcome, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,19 +142,33 @@ async def list_organisations(
     return [OrganisationInfo.of(o) for o in orgs]
 
 
+class PreviewChanged(OpsError):
+    """The import would not do what was previewed: the master list changed meanwhile."""
+
+
 async def import_organisations(
-    store: Store, master: MasterFile, *, actor: str, dry_run: bool = False
+    store: Store,
+    master: MasterFile,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    expect: Callable[[ImportOutcome], bool] | None = None,
 ) -> ImportSummary:
     """Upsert the master file's rows (see :mod:`storage.org_import`); all or nothing.
 
-    Raises :class:`~admin.ops.errors.FileProblems` when rows cannot be matched one to one.
+    Raises :class:`~admin.ops.errors.FileProblems` when rows cannot be matched one to one,
+    :class:`PreviewChanged` (nothing imported) when ``expect`` rejects the outcome.
     """
     try:
         outcome = await store.import_organisations(
-            master.rows, actor=actor, source=master.source, dry_run=dry_run
+            master.rows, actor=actor, source=master.source, dry_run=dry_run, expect=expect
         )
+    except ImportChanged as exc:
+        raise PreviewChanged(str(exc)) from None
     except ImportConflict as exc:
         raise FileProblems(
-            master.source, [f"{master.source}:{line}: {text}" for line, text in exc.problems]
+            master.source,
+            [f"{master.source}:{line}: {text}" for line, text in exc.problems],
+            lines=exc.problems,
         ) from None
     return ImportSummary(master.source, master.read_as, outcome)

@@ -27,12 +27,14 @@ from admin.panel import (
     views_dashboard,
     views_downloads,
     views_members,
+    views_org_import,
     views_organisation,
     views_reminders,
     views_review,
 )
 from admin.panel.auth import Auth
-from admin.panel.guard import ACCESS_KEY, Access, guard, security_headers
+from admin.panel.guard import ACCESS_KEY, BODY_LIMITS_KEY, Access, guard, security_headers
+from admin.panel.org_import import UPLOAD_MAX
 from admin.panel.web import PANEL_KEY, PREFIX, Panel
 from dialogs import i18n
 from dialogs.application.settings import Settings
@@ -85,6 +87,11 @@ ROUTES: list[tuple[str, str, Callable[..., Any], str, Access]] = [
      views_review.return_items, "return_items", A.COORDINATOR),
     ("POST", "/campaigns/{campaign_id}/organisations/{organisation_id}/accept",
      views_review.accept, "accept", A.COORDINATOR),
+    ("GET", "/organisations/import", views_org_import.page, "import_page", A.COORDINATOR),
+    ("POST", "/organisations/import", views_org_import.upload, "import_preview",
+     A.COORDINATOR),
+    ("POST", "/organisations/import/apply", views_org_import.apply, "import_apply",
+     A.COORDINATOR),
     ("GET", "/audit", views_admin.audit, "audit", A.COORDINATOR),
     ("GET", "/users", views_admin.users, "users", A.COORDINATOR),
     ("POST", "/users/{user_id}/totp", views_admin.require_totp, "require_totp", A.COORDINATOR),
@@ -138,6 +145,7 @@ def create_panel(
         access[name] = who
     panel.router.add_static("/static", STATIC, name="static", follow_symlinks=False)
     panel[ACCESS_KEY] = access
+    panel[BODY_LIMITS_KEY] = {"import_preview": UPLOAD_MAX + 64 * 1024}  # the form's other fields
     panel.on_response_prepare.append(security_headers)
     return panel
 

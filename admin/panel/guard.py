@@ -59,6 +59,8 @@ class Access(enum.StrEnum):
 
 
 ACCESS_KEY = web.AppKey("panel_access", dict)
+#: route name → the largest body it takes, where more than the application's 1 MB
+BODY_LIMITS_KEY = web.AppKey("panel_body_limits", dict)
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -168,13 +170,19 @@ async def _answer(
     request: web.Request, handler: Handler, who: Visitor, switched: bool
 ) -> web.StreamResponse:
     panel = panel_of(request)
-    access = request.app[ACCESS_KEY].get(request.match_info.route.name)
+    name = request.match_info.route.name
+    access = request.app[ACCESS_KEY].get(name)
+    limit = request.app[BODY_LIMITS_KEY].get(name)
+    if limit is not None:  # an upload: only this route reads a larger body
+        request = request.clone(client_max_size=limit)
     try:
         if access is None:
             raise web.HTTPNotFound()
         response = await _admit(request, access, who) or await handler(request)
     except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as exc:
         response = error_page(request, 404 if isinstance(exc, web.HTTPNotFound) else 405)
+    except web.HTTPRequestEntityTooLarge:
+        response = error_page(request, 413, "too_large")
     except web.HTTPException:
         raise
     except Exception:

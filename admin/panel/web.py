@@ -20,6 +20,7 @@ from aiohttp import web
 from yarl import URL
 
 from admin.panel.auth import Auth
+from admin.panel.org_import import Uploads
 from admin.panel.texts import ERRORS, LANG_LABELS, LANG_NAMES, ROLES, translate
 from dialogs import i18n
 from dialogs.application.settings import Settings
@@ -50,6 +51,8 @@ class Panel:
     public: URL = field(init=False)
     secure: bool = field(init=False)
     trusted_proxies: frozenset[str] = field(init=False)
+    #: master files previewed and waiting for Apply
+    uploads: Uploads = field(init=False, default_factory=Uploads)
 
     def __post_init__(self) -> None:
         self.public = URL(self.settings.public_url)

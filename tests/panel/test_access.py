@@ -50,7 +50,9 @@ async def snapshot(env: PanelEnv) -> Any:
     campaign = await env.store.get_campaign(env.campaign.id)
     campaigns = [c.id for c in await env.store.list_campaigns()]
     members = [o.id for o in await env.store.campaign_organisations(env.campaign.id)]
-    return (users, len(record.invitations), [a for a in events if not a.startswith("panel.")],
+    orgs = [(o.id, o.name_ru, o.region, o.removed_at)
+            for o in await env.store.list_organisations(include_removed=True)]  # fmt: skip
+    return (orgs, users, len(record.invitations), [a for a in events if not a.startswith("panel.")],
             responses, campaign.status, campaign.deadline, campaigns, members)  # fmt: skip
 
 
@@ -64,6 +66,7 @@ def test_every_post_route_but_the_sign_in_steps_is_for_coordinators_only() -> No
                 "users",
                 "new_campaign_page",
                 "members",
+                "import_page",
             }, name
 
 
@@ -78,7 +81,8 @@ async def test_an_expert_reads_but_every_post_is_refused(panel: PanelEnv) -> Non
     posts = routes("POST", Access.COORDINATOR)
     assert {name for name, _ in posts} >= {"new_invitation", "require_totp", "return_items",
                                            "accept", "create_campaign", "add_members",
-                                           "remove_members"}  # fmt: skip
+                                           "remove_members", "import_preview",
+                                           "import_apply"}  # fmt: skip
     for name, path in posts:
         resp = await panel.post(expert, concrete(path, panel, coordinator, filled.organisation.id),
                                 {"csrf": csrf, "uses": "1", "days": "5", "required": "1",
@@ -100,6 +104,7 @@ async def test_an_expert_reads_but_every_post_is_refused(panel: PanelEnv) -> Non
     page = await (await expert.get(panel.org_path())).text()
     assert "/invitations" not in page and "Контакты" not in page
     assert "Журнал действий" not in page
+    assert "/admin/organisations/import" not in page, "an expert is not shown the import"
 
 
 async def test_an_expert_sees_answers_of_submitted_questionnaires_only(panel: PanelEnv) -> None:

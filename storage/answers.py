@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
@@ -19,6 +19,7 @@ from storage.models import (
     AnswerRevision,
     AnswerStatus,
     Channel,
+    Contact,
     Response,
     ResponseStatus,
     utcnow,
@@ -56,7 +57,10 @@ class AnswerStore(StoreBase):
 
     @staticmethod
     def _check_expected(
-        response_id: int, field_code: str, expected_version: int | None, answer: Answer | None
+        response_id: int,
+        field_code: str,
+        expected_version: int | None,
+        answer: Answer | _CurrentAnswer | None,
     ) -> None:
         """``None``: no check; ``0``: the field must have no answer; ``n``: must be at ``n``."""
         if expected_version is None:
@@ -103,45 +107,80 @@ class AnswerStore(StoreBase):
 
         async def work() -> Answer:
             async with self._tx() as s:
-                await self._lock_writable_response(s, response_id, contact_id)
-                answer = await self._current_answer(s, response_id, field_code)
-                self._check_expected(response_id, field_code, expected_version, answer)
-                now = utcnow()
-                if answer is None:
-                    last = await s.scalar(
-                        select(func.max(AnswerRevision.revision)).where(
-                            AnswerRevision.response_id == response_id,
-                            AnswerRevision.field_code == field_code,
-                        )
-                    )
-                    answer = Answer(
-                        response_id=response_id, field_code=field_code, version=(last or 0) + 1
-                    )
-                    s.add(answer)
-                else:
-                    answer.version += 1
-                answer.status = status.value
-                answer.value = value
-                answer.no_data_reason = no_data_reason
-                answer.contact_id = contact_id
-                answer.channel = channel
-                answer.answered_at = now
-                s.add(
-                    AnswerRevision(
-                        response_id=response_id,
-                        field_code=field_code,
-                        revision=answer.version,
-                        status=status.value,
-                        value=value,
-                        no_data_reason=no_data_reason,
-                        contact_id=contact_id,
-                        channel=channel,
-                        answered_at=now,
-                    )
-                )
-                return answer
+                return await self._write_answer(
+                    s, response_id, field_code, status, value, no_data_reason, contact_id,
+                    channel, expected_version,
+                )  # fmt: skip
 
         return await self._retrying(work)
+
+    async def _write_answer(
+        self,
+        s: AsyncSession,
+        response_id: int,
+        field_code: str,
+        status: AnswerStatus,
+        value: Any,
+        no_data_reason: str | None,
+        contact_id: int | None,
+        channel: str,
+        expected_version: int | None,
+    ) -> Answer:
+        """:meth:`save_answer`'s transaction in Core statements: one locked read, then writes.
+
+        The read locks the response row (every writer of its answers takes that lock
+        first, so they are serialised) and brings the contact's access, the field's
+        current answer and its last revision with it; every refusal is raised before
+        anything is written, so inside a step's unit of work no savepoint is needed.
+        """
+        row = (await s.execute(_locked_read(response_id, field_code, contact_id))).one_or_none()
+        if row is None:
+            raise errors.NotFound("Response", response_id)
+        _check_access(row, response_id, contact_id)
+        if row.status == ResponseStatus.SUBMITTED:
+            raise errors.ResponseLockedError(response_id, row.status)
+        current = _CurrentAnswer(row) if row.answer_id is not None else None
+        self._check_expected(response_id, field_code, expected_version, current)
+        now = utcnow()
+        await s.execute(
+            update(Response)
+            .where(Response.id == response_id)
+            .values(
+                version=row.version + 1,
+                updated_at=now,
+                status=ResponseStatus.IN_PROGRESS.value
+                if row.status == ResponseStatus.NOT_STARTED
+                else row.status,
+            )
+        )
+        cells = {
+            "status": status.value,
+            "value": value,
+            "no_data_reason": no_data_reason,
+            "contact_id": contact_id,
+            "channel": channel,
+            "answered_at": now,
+        }
+        if current is None:
+            version = (row.last_revision or 0) + 1
+            answer_id = await s.scalar(
+                insert(Answer)
+                .values(response_id=response_id, field_code=field_code, version=version, **cells)
+                .returning(Answer.id)
+            )
+        else:
+            version, answer_id = current.version + 1, row.answer_id
+            await s.execute(
+                update(Answer).where(Answer.id == answer_id).values(version=version, **cells)
+            )
+        await s.execute(
+            insert(AnswerRevision).values(
+                response_id=response_id, field_code=field_code, revision=version, **cells
+            )
+        )
+        return Answer(
+            id=answer_id, response_id=response_id, field_code=field_code, version=version, **cells
+        )
 
     async def clear_answer(
         self,
@@ -159,7 +198,7 @@ class AnswerStore(StoreBase):
         check_field_code(field_code)
         check_choice("channel", channel, Channel)
         try:
-            async with self._tx() as s:
+            async with self._tx(savepoint=True) as s:  # refusals come after the version bump
                 await self._lock_writable_response(s, response_id, contact_id)
                 answer = await self._current_answer(s, response_id, field_code)
                 self._check_expected(response_id, field_code, expected_version, answer)
@@ -213,3 +252,61 @@ class AnswerStore(StoreBase):
             .order_by(AnswerRevision.revision)
         )
         return await self._all(query)
+
+
+class _CurrentAnswer:
+    """The field's current answer as :meth:`AnswerStore._check_expected` reads it."""
+
+    __slots__ = ("contact_id", "status", "value", "version")
+
+    def __init__(self, row: Any) -> None:
+        self.version = row.answer_version
+        self.value = row.answer_value
+        self.status = row.answer_status
+        self.contact_id = row.answer_contact_id
+
+
+def _locked_read(response_id: int, field_code: str, contact_id: int | None) -> Select[Any]:
+    """The response (locked), its field's answer, the field's last revision, the contact."""
+    last_revision = (
+        select(func.max(AnswerRevision.revision))
+        .where(AnswerRevision.response_id == response_id, AnswerRevision.field_code == field_code)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Response.organisation_id,
+            Response.status,
+            Response.version,
+            Answer.id.label("answer_id"),
+            Answer.version.label("answer_version"),
+            Answer.value.label("answer_value"),
+            Answer.status.label("answer_status"),
+            Answer.contact_id.label("answer_contact_id"),
+            last_revision.label("last_revision"),
+        )
+        .outerjoin(Answer, and_(Answer.response_id == Response.id, Answer.field_code == field_code))
+        .where(Response.id == response_id)
+        .with_for_update(of=Response)
+    )
+    if contact_id is not None:
+        query = query.add_columns(
+            Contact.id.label("contact_id"),
+            Contact.active,
+            Contact.organisation_id.label("contact_org"),
+        ).outerjoin(Contact, Contact.id == contact_id)
+    return query
+
+
+def _check_access(row: Any, response_id: int, contact_id: int | None) -> None:
+    """As :meth:`StoreBase._check_contact_owns`, on the columns :func:`_locked_read` brought."""
+    if contact_id is None:
+        return
+    if row.contact_id is None:
+        raise errors.NotFound("Contact", contact_id)
+    if not row.active:
+        raise errors.AccessDenied(contact_id, "the contact was deactivated")
+    if row.contact_org != row.organisation_id:
+        raise errors.AccessDenied(
+            contact_id, f"response {response_id} belongs to another organisation"
+        )

@@ -20,6 +20,18 @@ from storage.models import Contact, WebSession, utcnow
 TOUCH_EVERY = timedelta(minutes=1)
 
 
+_COLUMNS = (
+    WebSession.id,
+    WebSession.contact_id,
+    WebSession.csrf,
+    WebSession.via,
+    WebSession.created_at,
+    WebSession.last_seen_at,
+    WebSession.idle_expires_at,
+    WebSession.expires_at,
+)
+
+
 def _expired(now: datetime) -> ColumnElement[bool]:
     return or_(WebSession.idle_expires_at < now, WebSession.expires_at < now)
 
@@ -84,10 +96,10 @@ class WebSessionStore(StoreBase):
         now = now or utcnow()
         key = hash_token(raw_id)
         async with self._read() as s:  # most requests only read: no write lock on SQLite
-            row = await s.get(WebSession, key)
-            if row is None:
-                return None
-            s.expunge(row)
+            found = (await s.execute(select(*_COLUMNS).where(WebSession.id == key))).one_or_none()
+        if found is None:
+            return None
+        row = WebSession(**found._asdict())  # a detached copy, from one Core read
         if now > row.idle_expires_at or now > row.expires_at:
             async with self._tx() as s:
                 await s.execute(delete(WebSession).where(WebSession.id == key))

@@ -6,7 +6,7 @@ helper makes and drops its own ``<db>_stepsql`` database).  One browser signs in
 the web chat (in this process, aiohttp's test server), goes to block 16 item 2 like
 bench/load_web.py, then answers the count and steps back ``--steps`` times; printed per
 kind of step: SQL statements sent (SAVEPOINT/RELEASE included), transactions begun,
-savepoints, pool checkouts (each one a pre-ping when the pool pre-pings).
+savepoints, pool checkouts (a ping each only for a connection idle 5 s, storage.db).
 
 ``--loop N`` then walks N more steps without counting, for a profiler to attach to
 (``py-spy record -o step.svg -- python bench/step_sql.py --loop 400``).

@@ -198,16 +198,24 @@ class StoreBase:
         )
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncSession]:
+    async def _read(self, *, single: bool = False) -> AsyncIterator[AsyncSession]:
         """A session for reads only: the unit of work this task runs (no savepoint: a read
         changes nothing to roll back), else a transaction of its own that on SQLite begins
-        DEFERRED, so it reads a WAL snapshot and never waits for or holds the write lock."""
+        DEFERRED, so it reads a WAL snapshot and never waits for or holds the write lock.
+
+        ``single``: the block runs one statement, which needs no transaction around it; on
+        PostgreSQL it runs in autocommit, without the BEGIN and COMMIT round trips (the
+        web chat's session read on every request, issue 15).
+        """
         unit = _UNIT.get()
         if unit is not None:
             yield unit
             return
         async with self.sessions() as session:
-            await session.connection(execution_options={"sqlite_read_only": True})
+            options: dict[str, Any] = {"sqlite_read_only": True}
+            if single and session.bind.dialect.name == "postgresql":
+                options = {"isolation_level": "AUTOCOMMIT"}
+            await session.connection(execution_options=options)
             yield session
             await session.commit()
 

@@ -7,9 +7,9 @@ compare-and-set, where the ORM's get, flush and second locked read were five rou
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
@@ -17,6 +17,17 @@ from storage.base import StoreBase, insert_or_nothing
 from storage.models import Contact, DialogState, utcnow
 
 _COLUMNS = (DialogState.contact_id, DialogState.state, DialogState.version, DialogState.updated_at)
+_TABLE = cast(Table, DialogState.__table__)
+#: Built once, with bound parameters (building a statement per call costs more than running it).
+READ = select(*_COLUMNS).where(DialogState.contact_id == bindparam("cid"))
+READ_LOCKED = READ.with_for_update()
+VERSION = select(DialogState.version).where(DialogState.contact_id == bindparam("cid"))
+#: The compare-and-set: the row changes only if it is still at the version read.
+CHANGE = (
+    update(_TABLE)
+    .where(_TABLE.c.contact_id == bindparam("cid"), _TABLE.c.version == bindparam("expected"))
+    .returning(_TABLE.c.version)
+)
 
 
 class DialogStateStore(StoreBase):
@@ -32,11 +43,10 @@ class DialogStateStore(StoreBase):
         contact never run on the same position at once.  The row returned is a detached
         copy (changing it stores nothing).
         """
-        query = select(*_COLUMNS).where(DialogState.contact_id == contact_id)
-        if lock:
-            query = query.with_for_update()
         async with self._read() as s:
-            row = (await s.execute(query)).one_or_none()
+            row = (
+                await s.execute(READ_LOCKED if lock else READ, {"cid": contact_id})
+            ).one_or_none()
         if row is None:
             return None
         return DialogState(
@@ -56,11 +66,7 @@ class DialogStateStore(StoreBase):
         """
         async with self._tx() as s:
             if expected_version is None:
-                current = await s.scalar(
-                    select(DialogState.version)
-                    .where(DialogState.contact_id == contact_id)
-                    .with_for_update()
-                )
+                current = await s.scalar(VERSION.with_for_update(), {"cid": contact_id})
                 expected_version = current or 0
             if expected_version == 0:
                 return await self._insert_dialog_state(s, contact_id, state)
@@ -96,6 +102,5 @@ class DialogStateStore(StoreBase):
 
     @staticmethod
     async def _dialog_version(s: AsyncSession, contact_id: int) -> int | None:
-        query = select(DialogState.version).where(DialogState.contact_id == contact_id)
-        version: int | None = await s.scalar(query)
+        version: int | None = await s.scalar(VERSION, {"cid": contact_id})
         return version

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select, update
 
 from storage.base import TOKEN_RE, StoreBase, hash_token
 from storage.models import Contact, WebSession, utcnow
@@ -30,6 +30,8 @@ _COLUMNS = (
     WebSession.idle_expires_at,
     WebSession.expires_at,
 )
+
+READ = select(*_COLUMNS).where(WebSession.id == bindparam("key"))
 
 
 def _expired(now: datetime) -> ColumnElement[bool]:
@@ -95,8 +97,8 @@ class WebSessionStore(StoreBase):
             return None
         now = now or utcnow()
         key = hash_token(raw_id)
-        async with self._read() as s:  # most requests only read: no write lock on SQLite
-            found = (await s.execute(select(*_COLUMNS).where(WebSession.id == key))).one_or_none()
+        async with self._read(single=True) as s:  # most requests only read: no write lock
+            found = (await s.execute(READ, {"key": key})).one_or_none()
         if found is None:
             return None
         row = WebSession(**found._asdict())  # a detached copy, from one Core read

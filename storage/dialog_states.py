@@ -27,6 +27,7 @@ CHANGE = (
     update(_TABLE)
     .where(_TABLE.c.contact_id == bindparam("cid"), _TABLE.c.version == bindparam("expected"))
     .returning(_TABLE.c.version)
+    .execution_options(synchronize_session=False)  # nothing in the session holds the row
 )
 
 
@@ -70,13 +71,9 @@ class DialogStateStore(StoreBase):
                 expected_version = current or 0
             if expected_version == 0:
                 return await self._insert_dialog_state(s, contact_id, state)
+            values = {"state": state, "version": expected_version + 1, "updated_at": utcnow()}
             changed = await s.scalar(
-                update(DialogState)
-                .where(
-                    DialogState.contact_id == contact_id, DialogState.version == expected_version
-                )
-                .values(state=state, version=expected_version + 1, updated_at=utcnow())
-                .returning(DialogState.version)
+                CHANGE, {"cid": contact_id, "expected": expected_version, **values}
             )
             if changed is None:
                 raise errors.StaleDialogStateError(

@@ -144,9 +144,11 @@ async def start_bare(url: str, workers: int) -> Servers:
     return servers
 
 
-def start_echo(api_url: str, token: str) -> Servers:
+def start_echo(api_url: str, token: str, budget: bool = False) -> Servers:
+    """The echo bot; ``budget``: behind the product's send budget (Telegram's limits)."""
     script = str(Path(__file__).resolve())
-    return Servers([subprocess.Popen([PY, script, "echo", api_url, token], cwd=HERE)], [])
+    argv = [PY, script, "echo", api_url, token] + (["budget"] if budget else [])
+    return Servers([subprocess.Popen(argv, cwd=HERE)], [])
 
 
 # --- set-up -------------------------------------------------------------------------------
@@ -242,8 +244,13 @@ def serve_bare(port: int, url: str) -> None:
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 
-def serve_echo(api_url: str, token: str) -> None:
-    """The bare aiogram echo bot: each text back, with one button (as the product's prompts)."""
+def serve_echo(api_url: str, token: str, budget: bool = False) -> None:
+    """The bare aiogram echo bot: each text back, with one button (as the product's prompts).
+
+    ``budget``: its sends wait for the same send budget as the product's (29 messages a
+    second overall, one a second per chat on average: bot/telegram/send_budget.py), the
+    limits Telegram itself enforces on any bot, so the two are compared on equal terms.
+    """
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
@@ -259,6 +266,10 @@ def serve_echo(api_url: str, token: str) -> None:
         await message.answer(message.text or "?", reply_markup=keyboard)
 
     bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
+    if budget:
+        from bot.telegram import send_budget
+
+        send_budget.install(bot, send_budget.LocalBudget())
     asyncio.run(dp.start_polling(bot, polling_timeout=10, handle_signals=True))
 
 
@@ -266,4 +277,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "bare":
         serve_bare(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "echo":
-        serve_echo(sys.argv[2], sys.argv[3])
+        serve_echo(sys.argv[2], sys.argv[3], budget=sys.argv[4:] == ["budget"])

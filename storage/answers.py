@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import errors
+from storage.answer_writes import (
+    BUMP_RESPONSE,
+    INSERT_ANSWER,
+    INSERT_REVISION,
+    LOCKED_READ,
+    LOCKED_READ_WITH_CONTACT,
+    UPDATE_ANSWER,
+    CurrentAnswer,
+    check_access,
+)
 from storage.base import (
     NothingToClear,
     StoreBase,
@@ -56,7 +66,10 @@ class AnswerStore(StoreBase):
 
     @staticmethod
     def _check_expected(
-        response_id: int, field_code: str, expected_version: int | None, answer: Answer | None
+        response_id: int,
+        field_code: str,
+        expected_version: int | None,
+        answer: Answer | CurrentAnswer | None,
     ) -> None:
         """``None``: no check; ``0``: the field must have no answer; ``n``: must be at ``n``."""
         if expected_version is None:
@@ -103,45 +116,67 @@ class AnswerStore(StoreBase):
 
         async def work() -> Answer:
             async with self._tx() as s:
-                await self._lock_writable_response(s, response_id, contact_id)
-                answer = await self._current_answer(s, response_id, field_code)
-                self._check_expected(response_id, field_code, expected_version, answer)
-                now = utcnow()
-                if answer is None:
-                    last = await s.scalar(
-                        select(func.max(AnswerRevision.revision)).where(
-                            AnswerRevision.response_id == response_id,
-                            AnswerRevision.field_code == field_code,
-                        )
-                    )
-                    answer = Answer(
-                        response_id=response_id, field_code=field_code, version=(last or 0) + 1
-                    )
-                    s.add(answer)
-                else:
-                    answer.version += 1
-                answer.status = status.value
-                answer.value = value
-                answer.no_data_reason = no_data_reason
-                answer.contact_id = contact_id
-                answer.channel = channel
-                answer.answered_at = now
-                s.add(
-                    AnswerRevision(
-                        response_id=response_id,
-                        field_code=field_code,
-                        revision=answer.version,
-                        status=status.value,
-                        value=value,
-                        no_data_reason=no_data_reason,
-                        contact_id=contact_id,
-                        channel=channel,
-                        answered_at=now,
-                    )
-                )
-                return answer
+                return await self._write_answer(
+                    s, response_id, field_code, status, value, no_data_reason, contact_id,
+                    channel, expected_version,
+                )  # fmt: skip
 
         return await self._retrying(work)
+
+    async def _write_answer(
+        self,
+        s: AsyncSession,
+        response_id: int,
+        field_code: str,
+        status: AnswerStatus,
+        value: Any,
+        no_data_reason: str | None,
+        contact_id: int | None,
+        channel: str,
+        expected_version: int | None,
+    ) -> Answer:
+        """:meth:`save_answer`'s transaction in Core statements: one locked read, then writes.
+
+        The read locks the response row (every writer of its answers takes that lock
+        first, so they are serialised) and brings the contact's access, the field's
+        current answer and its last revision with it; every refusal is raised before
+        anything is written, so inside a step's unit of work no savepoint is needed.
+        """
+        read = LOCKED_READ if contact_id is None else LOCKED_READ_WITH_CONTACT
+        params = {"rid": response_id, "field": field_code, "cid": contact_id}
+        row = (await s.execute(read, params)).one_or_none()
+        if row is None:
+            raise errors.NotFound("Response", response_id)
+        check_access(row, response_id, contact_id)
+        if row.status == ResponseStatus.SUBMITTED:
+            raise errors.ResponseLockedError(response_id, row.status)
+        current = CurrentAnswer(row) if row.answer_id is not None else None
+        self._check_expected(response_id, field_code, expected_version, current)
+        now = utcnow()
+        started = row.status == ResponseStatus.NOT_STARTED
+        bump = {"rid": response_id, "version": row.version + 1, "updated_at": now,
+                "status": ResponseStatus.IN_PROGRESS.value if started else row.status}  # fmt: skip
+        await s.execute(BUMP_RESPONSE, bump)
+        cells = {
+            "status": status.value,
+            "value": value,
+            "no_data_reason": no_data_reason,
+            "contact_id": contact_id,
+            "channel": channel,
+            "answered_at": now,
+        }
+        if current is None:
+            version = (row.last_revision or 0) + 1
+            new = {"response_id": response_id, "field_code": field_code, "version": version}
+            answer_id = await s.scalar(INSERT_ANSWER, {**new, **cells})
+        else:
+            version, answer_id = current.version + 1, row.answer_id
+            await s.execute(UPDATE_ANSWER, {"aid": answer_id, "version": version, **cells})
+        revision = {"response_id": response_id, "field_code": field_code, "revision": version}
+        await s.execute(INSERT_REVISION, {**revision, **cells})
+        return Answer(
+            id=answer_id, response_id=response_id, field_code=field_code, version=version, **cells
+        )
 
     async def clear_answer(
         self,
@@ -159,7 +194,7 @@ class AnswerStore(StoreBase):
         check_field_code(field_code)
         check_choice("channel", channel, Channel)
         try:
-            async with self._tx() as s:
+            async with self._tx(savepoint=True) as s:  # refusals come after the version bump
                 await self._lock_writable_response(s, response_id, contact_id)
                 answer = await self._current_answer(s, response_id, field_code)
                 self._check_expected(response_id, field_code, expected_version, answer)

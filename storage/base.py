@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import Select, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -72,15 +73,16 @@ class CampaignSnapshot:
     answers: dict[int, list[Answer]]
 
 
-@dataclass(frozen=True, slots=True)
-class DialogSnapshot:
-    """What a dialog step reads: see :meth:`Store.dialog_snapshot`."""
+def insert_or_nothing(session: AsyncSession, model: type[Any]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the session's backend (both have it).
 
-    campaign: Campaign
-    contact: Contact
-    organisation: Organisation
-    response: Response
-    answers: list[Answer]
+    One statement where a savepoint, the insert and a caught ``IntegrityError`` were
+    three round trips; a conflict leaves the transaction usable (add ``.returning()`` to
+    learn whether the row went in).
+    """
+    if session.bind.dialect.name == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    return sqlite.insert(model).on_conflict_do_nothing()
 
 
 def check_choice(name: str, value: str, allowed: type[Any]) -> str:
@@ -124,15 +126,23 @@ class StoreBase:
     # --- plumbing --------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[AsyncSession]:
-        """A transaction of its own, or a savepoint of the unit of work this task runs.
+    async def _tx(self, *, savepoint: bool = False) -> AsyncIterator[AsyncSession]:
+        """A transaction of its own, or the unit of work this task runs.
 
-        Inside :meth:`unit_of_work` every method's writes join the one transaction (a
-        method that fails rolls back to its savepoint, as its own transaction would).
+        Inside :meth:`unit_of_work` every method's writes join the one transaction, with
+        no savepoint of their own (issue 15: a SAVEPOINT and its RELEASE per call were two
+        round trips each, a third of a step's statements).  So a method that may run in a
+        unit raises its refusals (stale, locked, denied) *before* it changes anything, and
+        one that expects a constraint to fail asks for ``savepoint=True`` (or uses an
+        ``ON CONFLICT`` that cannot fail): on PostgreSQL a failed statement outside a
+        savepoint aborts the whole unit.
         """
         unit = _UNIT.get()
         if unit is not None:
-            async with unit.begin_nested():
+            if savepoint:
+                async with unit.begin_nested():
+                    yield unit
+            else:
                 yield unit
             return
         async with self.sessions() as session, session.begin():
@@ -188,16 +198,24 @@ class StoreBase:
         )
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncSession]:
+    async def _read(self, *, single: bool = False) -> AsyncIterator[AsyncSession]:
         """A session for reads only: the unit of work this task runs (no savepoint: a read
         changes nothing to roll back), else a transaction of its own that on SQLite begins
-        DEFERRED, so it reads a WAL snapshot and never waits for or holds the write lock."""
+        DEFERRED, so it reads a WAL snapshot and never waits for or holds the write lock.
+
+        ``single``: the block runs one statement, which needs no transaction around it; on
+        PostgreSQL it runs in autocommit, without the BEGIN and COMMIT round trips (the
+        web chat's session read on every request, issue 15).
+        """
         unit = _UNIT.get()
         if unit is not None:
             yield unit
             return
         async with self.sessions() as session:
-            await session.connection(execution_options={"sqlite_read_only": True})
+            options: dict[str, Any] = {"sqlite_read_only": True}
+            if single and session.bind.dialect.name == "postgresql":
+                options = {"isolation_level": "AUTOCOMMIT"}
+            await session.connection(execution_options=options)
             yield session
             await session.commit()
 
@@ -208,7 +226,9 @@ class StoreBase:
 
     @staticmethod
     async def _get(session: AsyncSession, model: type[T], key: Any, *, lock: bool = False) -> T:
-        row = await session.get(model, key, with_for_update=lock or None)
+        # A locked read refreshes a row the session holds already: inside a unit of work a
+        # Core UPDATE (answers.py) may have changed it since the ORM loaded it.
+        row = await session.get(model, key, with_for_update=lock or None, populate_existing=lock)
         if row is None:
             raise errors.NotFound(model.__name__, key)
         return row

@@ -12,7 +12,8 @@
   ``synchronous=FULL``: a commit is on disk before the person is told "saved"; with
   NORMAL in WAL mode a power loss could drop the last commits (cost measured in
   ``bench/RESULTS.md``, "Step integrity").
-* ``postgresql+asyncpg://…`` — production.
+* ``postgresql+asyncpg://…`` — production.  A pooled connection is pinged before use
+  only after it sat idle (:func:`ping_if_idle`), not on every checkout.
 
 The schema is created and changed only by Alembic; :func:`upgrade` is called by
 the application at start and by ``python -m admin db upgrade``.
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -36,6 +39,8 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: ``FULL``: every commit is fsynced before it returns (issue 10); the benchmark flips it.
 SQLITE_SYNCHRONOUS = "FULL"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+#: A pooled PostgreSQL connection idle this long is pinged before use (:func:`ping_if_idle`).
+IDLE_PING_AFTER_S = 5.0
 
 
 def database_url(url: str | None = None) -> str:
@@ -70,8 +75,11 @@ def create_engine(
     """An async engine for ``url`` (see :func:`database_url`), with the SQLite pragmas set.
 
     ``enforce_foreign_keys=False`` is for schema migrations only (see :func:`_migrate`).
+    PostgreSQL: ``idle_ping_s`` (default :data:`IDLE_PING_AFTER_S`) is how long a pooled
+    connection may sit idle before it is pinged on checkout (:func:`ping_if_idle`).
     """
     url = database_url(url)
+    idle_ping_s = float(kwargs.pop("idle_ping_s", IDLE_PING_AFTER_S))
     if url.startswith("sqlite"):
         engine = _create_async_engine(url, **kwargs)
         event.listen(
@@ -81,8 +89,39 @@ def create_engine(
         )
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return _create_async_engine(url, **kwargs)
+    engine = _create_async_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_if_idle(engine, idle_ping_s)
+    return engine
+
+
+def ping_if_idle(engine: AsyncEngine, after: float) -> None:
+    """Ping a pooled connection on checkout only if it sat idle ``after`` seconds or more.
+
+    Why not ``pool_pre_ping``: it pings on every checkout, a round trip per transaction
+    (two per web step; issue 15).  A connection used a moment ago is alive but for a
+    cut in that moment, which the step's own retry and the web chat's second run cover
+    (``errors.is_transient``); one idle for a while may have been closed by a restart or
+    a proxy's idle timeout, and is pinged (and replaced if dead) as before.
+    """
+    dialect = engine.sync_engine.dialect
+
+    def checkin(_dbapi: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < after:
+            return
+        try:
+            alive = dialect.do_ping(dbapi)
+        except Exception as exc:
+            raise DisconnectionError("the idle connection did not answer a ping") from exc
+        if not alive:
+            raise DisconnectionError("the idle connection did not answer a ping")
+
+    event.listen(engine.sync_engine.pool, "checkin", checkin)
+    event.listen(engine.sync_engine.pool, "checkout", checkout)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -36,9 +36,10 @@ campaign the organisation is not part of).
 from __future__ import annotations
 
 from storage.answers import AnswerStore
-from storage.base import CampaignSnapshot, DialogSnapshot, contact_actor, hash_token
+from storage.base import CampaignSnapshot, contact_actor, hash_token
 from storage.campaigns import CampaignStore
 from storage.contacts import ContactStore
+from storage.dialog_snapshot import DialogSnapshot, DialogSnapshotStore, StoredAnswer
 from storage.dialog_states import DialogStateStore
 from storage.exports import ExportStore
 from storage.health import HealthStore, head_revision
@@ -84,6 +85,7 @@ __all__ = [
     "RemovedOrganisation",
     "RosterContact",
     "Store",
+    "StoredAnswer",
     "Unreachable",
     "contact_actor",
     "hash_token",
@@ -98,6 +100,7 @@ class Store(
     OrganisationImportStore,
     ContactStore,
     InvitationStore,
+    DialogSnapshotStore,
     ResponseStore,
     AnswerStore,
     DialogStateStore,

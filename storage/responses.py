@@ -1,4 +1,4 @@
-"""Responses: one per organisation and campaign; submit, return, the dialog snapshot."""
+"""Responses: one per organisation and campaign; submit, return, last year's answers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from storage import errors
 from storage.base import (
     SUBMITTABLE,
     CampaignSnapshot,
-    DialogSnapshot,
     StoreBase,
     contact_actor,
 )
@@ -28,7 +27,7 @@ from storage.models import (
 
 
 class ResponseStore(StoreBase):
-    """Responses: one per organisation and campaign; submit, return, the dialog snapshot."""
+    """Responses: one per organisation and campaign; submit, return, last year's answers."""
 
     # --- responses -------------------------------------------------------------------------
 
@@ -81,8 +80,12 @@ class ResponseStore(StoreBase):
     async def get_response(self, response_id: int) -> Response:
         """A response by id, for the coordinator (contacts go through
         :meth:`get_response_for_contact`)."""
-        async with self._tx() as s:
-            return await self._get(s, Response, response_id)
+        async with self._read() as s:
+            # Fresh even when the unit of work holds the row: a step's Core writes bump it.
+            response = await s.get(Response, response_id, populate_existing=True)
+            if response is None:
+                raise errors.NotFound("Response", response_id)
+            return response
 
     async def get_response_for_contact(self, contact_id: int, campaign_id: int) -> Response:
         """The response of the contact's own organisation (created if missing) — never another's.
@@ -95,29 +98,6 @@ class ResponseStore(StoreBase):
             contact = await self._active_contact(s, contact_id)
             organisation_id = contact.organisation_id
         return await self._member_response(organisation_id, campaign_id, contact_id)
-
-    async def dialog_snapshot(self, contact_id: int, campaign_id: int) -> DialogSnapshot:
-        """Everything one dialog step reads, in one short transaction.
-
-        A person's every message needs the campaign, their organisation, its response and
-        its answers; reading them together keeps a step to one read and one write
-        transaction.  Only the contact's own organisation is ever read, and only for a
-        campaign it takes part in (else :class:`~storage.errors.NotCampaignMember`).
-        """
-        async with self._read() as s:
-            contact = await self._active_contact(s, contact_id)
-            campaign = await self._get(s, Campaign, campaign_id)
-            organisation = await self._get(s, Organisation, contact.organisation_id)
-            if not await is_member(s, campaign_id, organisation.id):
-                raise errors.NotCampaignMember(organisation.id, campaign_id, contact_id)
-            response = await self._find_response(s, organisation.id, campaign_id)
-            answers: list[Answer] = []
-            if response is not None:
-                query = select(Answer).where(Answer.response_id == response.id)
-                answers = list((await s.scalars(query)).all())
-        if response is None:
-            response = await self._member_response(organisation.id, campaign_id, contact_id)
-        return DialogSnapshot(campaign, contact, organisation, response, answers)
 
     async def previous_answers(self, organisation_id: int, before: date) -> list[Answer]:
         """The answers the organisation submitted for the latest period ending before

@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
-from storage.base import (
-    StoreBase,
-)
-from storage.models import (
-    ProcessedUpdate,
-)
+from storage.base import StoreBase, insert_or_nothing
+from storage.models import ProcessedUpdate, utcnow
 
 
 class UpdateStore(StoreBase):
@@ -22,12 +17,13 @@ class UpdateStore(StoreBase):
 
     async def mark_processed(self, channel: str, update_id: int) -> bool:
         """Remember an incoming update; ``False`` if it was seen before (skip it)."""
-        try:
-            async with self._tx() as s:
-                s.add(ProcessedUpdate(channel=channel, update_id=update_id))
-            return True
-        except IntegrityError:
-            return False
+        async with self._tx() as s:
+            marked = await s.scalar(
+                insert_or_nothing(s, ProcessedUpdate)
+                .values(channel=channel, update_id=update_id, processed_at=utcnow())
+                .returning(ProcessedUpdate.id)
+            )
+        return marked is not None
 
     async def was_processed(self, channel: str, update_id: int) -> bool:
         """Has this update been handled (its step committed)?  A read; marks nothing."""

@@ -11,13 +11,27 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select, update
 
 from storage.base import TOKEN_RE, StoreBase, hash_token
 from storage.models import Contact, WebSession, utcnow
 
 #: ``last_seen_at`` (and with it the idle expiry) is written at most this often per session.
 TOUCH_EVERY = timedelta(minutes=1)
+
+
+_COLUMNS = (
+    WebSession.id,
+    WebSession.contact_id,
+    WebSession.csrf,
+    WebSession.via,
+    WebSession.created_at,
+    WebSession.last_seen_at,
+    WebSession.idle_expires_at,
+    WebSession.expires_at,
+)
+
+READ = select(*_COLUMNS).where(WebSession.id == bindparam("key"))
 
 
 def _expired(now: datetime) -> ColumnElement[bool]:
@@ -83,11 +97,11 @@ class WebSessionStore(StoreBase):
             return None
         now = now or utcnow()
         key = hash_token(raw_id)
-        async with self._read() as s:  # most requests only read: no write lock on SQLite
-            row = await s.get(WebSession, key)
-            if row is None:
-                return None
-            s.expunge(row)
+        async with self._read(single=True) as s:  # most requests only read: no write lock
+            found = (await s.execute(READ, {"key": key})).one_or_none()
+        if found is None:
+            return None
+        row = WebSession(**found._asdict())  # a detached copy, from one Core read
         if now > row.idle_expires_at or now > row.expires_at:
             async with self._tx() as s:
                 await s.execute(delete(WebSession).where(WebSession.id == key))

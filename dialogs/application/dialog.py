@@ -24,7 +24,7 @@ from typing import Any
 
 from dialogs import i18n
 from dialogs.application import prompts
-from dialogs.application.campaigns import NoCampaign, current_campaign
+from dialogs.application.campaigns import NoCampaign, current_snapshot
 from dialogs.application.conflicts import stale_answer_reply
 from dialogs.application.metrics import ANSWERS_SAVED, DIALOG_STEPS
 from dialogs.contract import (
@@ -301,23 +301,20 @@ class DialogService:
         return prompt
 
     async def _context(self, contact_id: int, campaign_id: int | None) -> tuple[int, Context, Any]:
-        campaign_id = await current_campaign(self.store, contact_id, campaign_id)
-        snap = await self.store.dialog_snapshot(contact_id, campaign_id)
+        snap = await current_snapshot(self.store, contact_id, campaign_id)
         campaign, contact, org, response = (
             snap.campaign,
             snap.contact,
             snap.organisation,
             snap.response,
         )
-        rows = snap.answers
         answers = {
             r.field_code: Answer(
                 r.value, r.no_data_reason if r.status == "no_data" else None, r.version
             )
-            for r in rows
+            for r in snap.answers
         }
         name = org.name_kk if contact.language == "kk" and org.name_kk else org.name_ru
-        last_year = await self.store.previous_answers(org.id, campaign.period_start)
         ctx = Context(
             blocks=list(org.blocks),
             period_start=campaign.period_start,
@@ -333,11 +330,11 @@ class DialogService:
             response_version=response.version,
             last_year={
                 r.field_code: Answer(r.value, r.no_data_reason if r.status == "no_data" else None)
-                for r in last_year
+                for r in snap.last_year
             },
             organisation_names={"ru": org.name_ru, "kk": org.name_kk or org.name_ru},
         )
-        return campaign_id, ctx, response
+        return campaign.id, ctx, response
 
     async def _apply(
         self, outcome: Outcome, contact_id: int, response_id: int, channel: str

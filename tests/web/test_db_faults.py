@@ -2,8 +2,9 @@
 
 ``pg_terminate_backend`` ends every connection of the app under test (they carry an
 ``application_name`` of their own) at random moments while a person answers in the web
-chat: between requests (the pool's pre-ping replaces the dead connection) and during
-them (the step, one transaction, is run again once).  Skipped without TEST_POSTGRES_URL.
+chat: between requests (the request is run again once on a fresh connection; the pool
+pings only connections idle for seconds) and during them (the step, one transaction, is
+run again once).  Skipped without TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ from storage.org_import import (
 from storage.organisations import OrganisationStore, RemovedOrganisation
 from storage.panel_reads import PanelReadStore
 from storage.panel_sessions import PanelSessionStore
+from storage.reminder_batches import ReminderBatchStore, ReminderClaim, ReminderKey
 from storage.reminder_policies import ReminderPolicyStore, Unreachable
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
@@ -71,6 +72,8 @@ __all__ = [
     "ImportOutcome",
     "OrganisationRow",
     "RemovedOrganisation",
+    "ReminderClaim",
+    "ReminderKey",
     "Store",
     "Unreachable",
     "contact_actor",
@@ -90,6 +93,7 @@ class Store(
     AnswerStore,
     DialogStateStore,
     ReminderStore,
+    ReminderBatchStore,
     ReminderPolicyStore,
     UpdateStore,
     WebSessionStore,

@@ -116,7 +116,7 @@ def settings_for(world: World, **overrides) -> Settings:
 async def test_the_bot_process_runs_reminders_with_telegram_and_stops_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reminders, "local_now", lambda: MORNING)
+    monkeypatch.setattr(reminders, "_utcnow", lambda: MORNING)  # within the sending hours
     runtime = await bot_app.start(settings_for(world), out=io.StringIO())
     try:
         assert runtime.telegram is not None

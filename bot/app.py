@@ -49,6 +49,7 @@ class Runtime:
     runner: web.AppRunner | None = None
     telegram: Telegram | None = None
     links: list[str] = field(default_factory=list)
+    reminders: asyncio.Task[None] | None = None  # the loop, when a channel can deliver
     redis: Any = None  # redis.asyncio.Redis with REDIS_URL, shared by the limiter and aiogram
 
 
@@ -241,13 +242,10 @@ async def start(
         if demo:
             runtime.links = await seed_demo_campaign(services, settings)
         runtime.telegram = await start_telegram(settings, services, app, redis=redis, worker=worker)
-        if runtime.telegram is not None:  # reminders: Telegram, and e-mail with SMTP_HOST
-            email = EmailSender(settings) if email_configured(settings) else None
-            reminder_task = start_reminders(
-                settings, services.reminders, runtime.telegram.bot, email, services.jobs
-            )
-            if reminder_task is not None:
-                runtime.telegram.tasks.append(reminder_task)
+        # reminders whenever a channel can deliver: Telegram, e-mail with SMTP_HOST, or both
+        email = EmailSender(settings) if email_configured(settings) else None
+        bot = runtime.telegram.bot if runtime.telegram is not None else None
+        runtime.reminders = start_reminders(settings, services.reminders, bot, email, services.jobs)
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await runner.setup()
         runtime.runner = runner
@@ -279,7 +277,10 @@ async def start(
 
 
 async def stop(runtime: Runtime) -> None:
-    """Stop Telegram, then the web server, then close the database."""
+    """Stop the reminders and Telegram, then the web server, then close the database."""
+    if runtime.reminders is not None:
+        runtime.reminders.cancel()
+        await asyncio.gather(runtime.reminders, return_exceptions=True)
     tg = runtime.telegram
     if tg is not None:
         running = [t for t in [tg.polling, *tg.tasks] if t is not None]

@@ -102,15 +102,26 @@ async def telegram_sender(settings: Settings) -> AsyncIterator[Sender]:
 def start_reminders(
     settings: Settings,
     reminders: Reminders,
-    bot: Bot,
+    bot: Bot | None,
     email: Sender | None = None,
     jobs: Jobs | None = None,
 ) -> asyncio.Task[None] | None:
-    """The reminder loop as a task, sending through ``bot`` (and ``email``, for contacts
-    without Telegram); ``None`` if misconfigured.
+    """The reminder loop as a task, sending through ``bot`` (Telegram) and ``email`` (for
+    contacts without Telegram), whichever of the two there is; ``None`` if there is
+    neither (nothing could be delivered) or the settings are invalid.
 
-    With ``jobs`` the loop runs in one worker at a time (the others stand by for it).
+    An e-mail-only deployment (no ``BOT_TOKEN``, ``SMTP_HOST`` set) runs it too, so web
+    chat contacts with an address are reminded there.  With ``jobs`` the loop runs in one
+    worker at a time (the others stand by for it).
     """
+    senders: dict[str, Sender] = {}
+    if bot is not None:
+        senders["telegram"] = TelegramSender(bot)
+    if email is not None:
+        senders["email"] = email
+    if not senders:
+        log.info("reminders: no channel can deliver them (BOT_TOKEN, SMTP_HOST): none are sent")
+        return None
     try:
         days = parse_days(settings.reminder_days)
     except ValueError as exc:
@@ -118,14 +129,11 @@ def start_reminders(
         return None
     log.info(
         "reminders: by default %s days before the deadline, on it and after it, "
-        "checked every %s minutes%s",
+        "checked every %s minutes, through %s",
         ",".join(map(str, days)) or "no",
         settings.reminder_interval_minutes,
-        ", e-mail too" if email is not None else "",
+        " and ".join("e-mail" if name == "email" else "Telegram" for name in senders),
     )
-    senders: dict[str, Sender] = {"telegram": TelegramSender(bot)}
-    if email is not None:
-        senders["email"] = email
 
     async def loop() -> None:
         await reminders.run_forever(

@@ -56,6 +56,7 @@ from storage.org_import import (
 from storage.organisations import OrganisationStore, RemovedOrganisation
 from storage.panel_reads import PanelReadStore
 from storage.panel_sessions import PanelSessionStore
+from storage.reminder_batches import ReminderBatchStore, ReminderClaim, ReminderKey
 from storage.reminder_policies import ReminderPolicyStore, Unreachable
 from storage.reminders_log import ReminderStore
 from storage.responses import ResponseStore
@@ -83,6 +84,8 @@ __all__ = [
     "MemberRow",
     "OrganisationRow",
     "RemovedOrganisation",
+    "ReminderClaim",
+    "ReminderKey",
     "RosterContact",
     "Store",
     "StoredAnswer",
@@ -105,6 +108,7 @@ class Store(
     AnswerStore,
     DialogStateStore,
     ReminderStore,
+    ReminderBatchStore,
     ReminderPolicyStore,
     UpdateStore,
     WebSessionStore,

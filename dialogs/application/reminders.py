@@ -17,8 +17,9 @@ the questionnaire), else by e-mail when the contact has an address and SMTP is s
 reach (Telegram's 403) is recorded once and skipped on that channel from then on.
 
 Sent at most once, whatever runs it: :mod:`dialogs.application.reminder_sending` claims
-each delivery in storage just before sending it and gives the claim back before any
-wait, so a sender that dies never keeps others waiting for more than a claim's minute.
+the deliveries in storage a second's worth at a time, just before sending them, and
+gives the claims back before any wait, so a sender that dies never keeps others waiting
+for more than a claim's minute.
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _now() -> datetime:
+    """The default clock, looked up when called (a test of the whole process sets the
+    time by replacing :func:`_utcnow`)."""
+    return _utcnow()
+
+
 async def _return_kind(store: Store, response: Response) -> tuple[str, str | None]:
     """``returned-K`` for the K-th return of ``response``, and the reason (from the audit
     log: the version grows with every corrected answer and would announce one return
@@ -133,7 +140,7 @@ class Reminders:
         questionnaire: Questionnaire,
         *,
         web_url: str | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = _now,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self._store = store

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
+import io
 import socket
 from collections.abc import Iterator
 from email.message import Message
@@ -13,7 +15,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from admin.ops import reminders as ops
+from bot import app as bot_app
 from bot.mail import EmailSender
+from dialogs.application import reminders
 from dialogs.application.settings import Settings
 from tests.reminders.conftest import ALICE, D7, World, at
 
@@ -124,3 +128,40 @@ async def test_a_mailbox_refused_for_good_is_recorded_once(
     # a corrected address clears the mark
     await ops.set_email(world.store, world.carol.id, "carol@example.kz")
     assert await ops.undeliverable(world.store) == []
+
+
+async def test_without_telegram_the_process_reminds_by_email_once(
+    world: World, smtp: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An e-mail-only deployment (no BOT_TOKEN, SMTP_HOST set) runs the reminder loop."""
+    box, port = smtp
+    await ops.set_email(world.store, world.carol.id, "carol@example.kz")
+    monkeypatch.setattr(reminders, "_utcnow", lambda: at(D7))  # within the sending hours
+    settings = Settings(
+        _env_file=None, database_url=world.url, bot_token=None, web_host="127.0.0.1",
+        web_port=free_port(), public_url="https://saualnama.example.kz",
+        smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
+        smtp_from="saualnama@example.kz", reminder_days="7,3,1", reminder_interval_minutes=1,
+    )  # fmt: skip
+    runtime = await bot_app.start(settings, out=io.StringIO())
+    try:
+        assert runtime.telegram is None
+        assert runtime.reminders is not None
+        for _ in range(1000):
+            if box.mails:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.5)  # time for a second mail, if one were coming
+    finally:
+        await bot_app.stop(runtime)
+    assert runtime.reminders.cancelled()
+    ((to, mail),) = box.mails
+    assert to == ["carol@example.kz"]
+    body = mail.get_body()
+    assert body is not None
+    assert body.get_content().splitlines()[-1] == (
+        "Чтобы продолжить, откройте анкету: https://saualnama.example.kz/chat"
+    )
+    log = await ops.reminder_log(world.store, world.campaign.id)
+    assert [(e.contact_id, e.channel, e.status) for e in log] == [(world.carol.id, "email", "sent")]
+    assert world.tg.calls == []  # no Telegram at all

@@ -116,11 +116,12 @@ def settings_for(world: World, **overrides) -> Settings:
 async def test_the_bot_process_runs_reminders_with_telegram_and_stops_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reminders, "local_now", lambda: MORNING)
+    monkeypatch.setattr(reminders, "_utcnow", lambda: MORNING)  # within the sending hours
     runtime = await bot_app.start(settings_for(world), out=io.StringIO())
     try:
         assert runtime.telegram is not None
-        (task,) = [t for t in runtime.telegram.tasks if t.get_name() == "saualnama-reminders"]
+        task = runtime.reminders
+        assert task is not None and task.get_name() == "saualnama-reminders"
         for _ in range(1000):
             if len(world.tg.sent()) == 3:
                 break
@@ -132,12 +133,12 @@ async def test_the_bot_process_runs_reminders_with_telegram_and_stops_them(
     assert task.cancelled()
 
 
-async def test_no_telegram_no_reminders_and_bad_days_are_reported(
+async def test_no_channel_no_reminders_and_bad_days_are_reported(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     runtime = await bot_app.start(settings_for(world, bot_token=None), out=io.StringIO())
     try:
-        assert runtime.telegram is None
+        assert runtime.telegram is None and runtime.reminders is None  # nor SMTP_HOST
         assert not [t for t in asyncio.all_tasks() if t.get_name() == "saualnama-reminders"]
     finally:
         await bot_app.stop(runtime)

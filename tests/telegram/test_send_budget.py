@@ -60,6 +60,31 @@ async def test_a_busy_chat_does_not_hold_up_the_others() -> None:
     await second_to_1
 
 
+async def test_the_overall_pace_never_puts_31_in_a_second_and_a_late_waiter_costs_nobody(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pacer = send_budget.Pacer(29)
+    loop = asyncio.get_running_loop()
+    slots: list[float] = []
+    real_sleep = asyncio.sleep
+    late = [0.001] * 60  # every wake-up 1 ms late (a busy loop) …
+    late[20] = 0.1  # … and one stalled 100 ms
+
+    async def late_sleep(seconds: float) -> None:
+        await real_sleep(seconds + late[len(slots)])
+
+    monkeypatch.setattr(asyncio, "sleep", late_sleep)
+    for _ in range(60):
+        await pacer.acquire()
+        slots.append(loop.time())
+    spans = [b - a for a, b in zip(slots, slots[30:], strict=False)]
+    assert min(spans) >= 30 / 29 - send_budget.CATCH_UP, "no 31 messages within a second"
+    gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
+    assert min(gaps) >= 1 / 29 - send_budget.CATCH_UP, "no catching up after the stall"
+    # the small lateness does not add up: 59 intervals, the stall, a few ms of scheduling
+    assert slots[-1] - slots[0] < 59 / 29 + 0.1 + 0.03  # drifting: + 0.059
+
+
 @pytest.fixture
 async def budgets() -> AsyncIterator[tuple[RedisBudget, RedisBudget, RedisBudget]]:
     if not REDIS_URL:

@@ -50,6 +50,7 @@ class Runtime:
     telegram: Telegram | None = None
     links: list[str] = field(default_factory=list)
     reminders: asyncio.Task[None] | None = None  # the loop, when a channel can deliver
+    housekeeping: asyncio.Task[None] | None = None  # the hourly sweep, in one worker
     redis: Any = None  # redis.asyncio.Redis with REDIS_URL, shared by the limiter and aiogram
 
 
@@ -246,6 +247,10 @@ async def start(
         email = EmailSender(settings) if email_configured(settings) else None
         bot = runtime.telegram.bot if runtime.telegram is not None else None
         runtime.reminders = start_reminders(settings, services.reminders, bot, email, services.jobs)
+        runtime.housekeeping = asyncio.create_task(
+            services.jobs.run_exclusively("housekeeping", services.housekeeping.run_forever),
+            name="saualnama-housekeeping",
+        )
         runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await runner.setup()
         runtime.runner = runner
@@ -277,10 +282,11 @@ async def start(
 
 
 async def stop(runtime: Runtime) -> None:
-    """Stop the reminders and Telegram, then the web server, then close the database."""
-    if runtime.reminders is not None:
-        runtime.reminders.cancel()
-        await asyncio.gather(runtime.reminders, return_exceptions=True)
+    """Stop the background jobs and Telegram, then the web server, then close the database."""
+    jobs = [t for t in (runtime.reminders, runtime.housekeeping) if t is not None]
+    for job in jobs:
+        job.cancel()
+    await asyncio.gather(*jobs, return_exceptions=True)
     tg = runtime.telegram
     if tg is not None:
         running = [t for t in [tg.polling, *tg.tasks] if t is not None]

@@ -12,6 +12,7 @@ from datetime import date
 
 from dialogs.application.demo import DemoOrganisation, seed_demo
 from dialogs.application.dialog import DialogService
+from dialogs.application.housekeeping import Housekeeping
 from dialogs.application.jobs import Jobs
 from dialogs.application.onboarding import Onboarding
 from dialogs.application.people import People
@@ -37,6 +38,7 @@ class Application:
     updates: UpdateLog
     jobs: Jobs
     returns: Returns
+    housekeeping: Housekeeping
     _store: Store = field(repr=False)
 
     @classmethod
@@ -55,6 +57,7 @@ class Application:
             updates=UpdateLog(store),
             jobs=Jobs(store),
             returns=Returns(store, dialog.q),
+            housekeeping=Housekeeping(store),
             _store=store,
         )
 

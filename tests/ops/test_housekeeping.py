@@ -34,3 +34,49 @@ async def test_the_sweep_drops_only_what_protects_nothing(store, world):  # noqa
     assert await week_later.sweep() == Swept(updates=2, web_sessions=1, panel_sessions=0)
     assert not await store.was_processed("telegram", 2)
     assert await week_later.sweep() == Swept(0, 0, 0)
+
+
+async def test_the_process_sweeps_at_start_and_stops_the_sweep(tmp_path):
+    """``python -m bot`` runs the sweep (in one worker: the job lock) and stops it cleanly."""
+    import asyncio
+    import io
+    import socket
+
+    from sqlalchemy import text
+
+    from bot import app as bot_app
+    from dialogs.application.settings import Settings
+    from storage.db import create_engine, upgrade
+    from storage.repository import Store
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'process.db'}"
+    await upgrade(url)
+    seeding = Store.from_url(url)
+    assert await seeding.mark_processed("telegram", 7)
+    await seeding.close()
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE processed_updates SET processed_at = :old"),
+            {"old": utcnow() - timedelta(days=8)},
+        )
+    await engine.dispose()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(
+        _env_file=None, database_url=url, web_host="127.0.0.1", web_port=port, bot_token=None
+    )
+    runtime = await bot_app.start(settings, out=io.StringIO())
+    try:
+        task = runtime.housekeeping
+        assert task is not None and task.get_name() == "saualnama-housekeeping"
+        store = runtime.services.store
+        for _ in range(500):
+            if not await store.was_processed("telegram", 7):
+                break
+            await asyncio.sleep(0.01)
+        assert not await store.was_processed("telegram", 7)
+    finally:
+        await bot_app.stop(runtime)
+    assert task.cancelled() or task.done()

@@ -101,12 +101,25 @@ async def _dialog(
         return None
     if turned.handled_before:
         return []
-    if await _show(bot, chat_id, turned.replies):
-        try:
-            await services.dialog.delivered(contact.id, CHANNEL, turned.prompt)
-        except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
-            log.warning("could not note the prompt delivered to contact %s", contact.id)
+    await _show_delivered(bot, chat_id, services, contact.id, turned.replies, turned.prompt)
     return turned.replies
+
+
+async def _show_delivered(
+    bot: Bot,
+    chat_id: int,
+    services: Application,
+    contact_id: int,
+    replies: list[Reply],
+    prompt: int | None,
+) -> None:
+    """Send the replies, then note ``prompt`` as the one on screen in this chat (typed
+    text is bound to it); a send that failed leaves the binding where it was."""
+    if await _show(bot, chat_id, replies):
+        try:
+            await services.dialog.delivered(contact_id, CHANNEL, prompt)
+        except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
+            log.warning("could not note the prompt delivered to contact %s", contact_id)
 
 
 async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> bool:
@@ -209,16 +222,20 @@ async def _begin(
     user: User,
     form_url: str | None,
 ) -> None:
-    """Welcome (or welcome back) a contact where their dialog stands, and offer the form."""
+    """Welcome (or welcome back) a contact where their dialog stands, and offer the form.
+
+    The question shown is noted as delivered, as after any step: text typed next is for
+    it, not for the prompt shown before (a return may have moved the dialog meanwhile).
+    """
     try:
-        replies = await services.dialog.start(
-            person.id, channel=CHANNEL, lang_hint=user.language_code
+        turned = await services.dialog.converse(
+            person.id, Input.command("start"), channel=CHANNEL, lang_hint=user.language_code
         )
     except Exception:
         log.exception("start failed for contact %s", person.id)
         await _say(bot, chat_id, person.language, texts.SOMETHING_WRONG)
         return
-    await _show(bot, chat_id, replies)
+    await _show_delivered(bot, chat_id, services, person.id, turned.replies, turned.prompt)
     await _offer_form(bot, chat_id, await services.dialog.language(person.id), form_url)
 
 

@@ -10,7 +10,7 @@ from bot.telegram.limits import utf16_len
 from bot.telegram.review import FOLD_CHARS, full_text, review_parts
 from dialogs.contract import Answer, Button, Input, Mode, Reply, State
 from dialogs.walk import Walk
-from tests.engine.transcript import context, engine
+from tests.engine.transcript import context, engine, filled
 
 LONG = "Проведены встречи с партнёрами по обмену сведениями, " * 20  # ~1,080 characters
 
@@ -74,3 +74,21 @@ def test_an_item_longer_than_a_message_goes_on_by_entries_with_its_buttons() -> 
         (holder,) = [p for p in parts if f"… [{n}]" in p.text]
         assert f"Показать полностью [{n}]" in [b.label for row in holder.rows for b in row]
     assert [b.label for row in parts[-1].rows for b in row][-1] == "Отправить"
+
+
+def test_a_confirmed_mismatch_reads_with_its_explanation() -> None:
+    why = "Трое поступили в конце года, их данные будут учтены в следующем периоде. " * 6
+    s = filled(16, **{
+        "b16.i01.received": Answer(3, None, 1), "b16.i01.referred_by": Answer({"unknown": 3}, None, 1),
+        "rule:b16.i01.identified_plus_not": Answer({"explanation": why, "values": [3, 0]}, None, 1),
+    })  # fmt: skip
+    s.send(Input.command("review"))
+    reply = s.replies[-1]
+    (line,) = [x for p in review_parts(reply, "ru") for x in p.text.split("\n") if "✓" in x]
+    assert line.startswith("16.1 ✓ Данные не сходятся")
+    assert "Пояснение: Трое поступили в конце года" in line and line.endswith("… [1]")
+    rows = [r for p in review_parts(reply, "ru") for r in p.rows]
+    (full,) = [b for row in rows for b in row if b.label == "Показать полностью [1]"]
+    assert full.data == "full:rule:b16.i01.identified_plus_not"
+    (entry,) = [x for x in reply.review if x.code == full.data[5:]]
+    assert full_text(entry, "ru").endswith("Пояснение: " + why)

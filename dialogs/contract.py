@@ -148,7 +148,10 @@ class ReviewEntry:
     """One line of a review, in full: the item (``"1.4"``) and its question, the field's
     label, the answer as text; ``kind`` tells answers from comments and mismatches (a
     mismatch's ``answer`` is the broken rule in words, its ``note`` the explanation given);
-    ``edit`` is the button data that edits the item (None when read-only)."""
+    ``edit`` is the button data that edits the item, with the review's nonce as any
+    button's (None when read-only); ``code`` is where the entry is stored (a field's code,
+    an item's comment code, a confirmed rule's code), so a channel that shows a long
+    answer shortened can ask for it whole (``DialogService.review_entry``)."""
 
     item: str
     question: str
@@ -157,6 +160,7 @@ class ReviewEntry:
     kind: Literal["answer", "comment", "mismatch"] = "answer"
     note: str | None = None
     edit: str | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,12 @@ from aiogram.types import (
 )
 
 from bot.reminders import CONTINUE_DATA
-from bot.telegram import texts
+from bot.telegram import review, texts
 from bot.telegram.joining import SplitText
 from bot.telegram.middlewares import NOT_PROCESSED
 from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text, show_chosen
 from dialogs.application import errors
+from dialogs.application.dialog import Turned
 from dialogs.application.factory import Application
 from dialogs.application.onboarding import InvitationRefused
 from dialogs.application.people import Person
@@ -101,18 +102,26 @@ async def _dialog(
         return None
     if turned.handled_before:
         return []
-    if await _show(bot, chat_id, turned.replies):
-        try:
-            await services.dialog.delivered(contact.id, CHANNEL, turned.prompt)
-        except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
-            log.warning("could not note the prompt delivered to contact %s", contact.id)
+    await _show_delivered(bot, chat_id, services, contact.id, turned)
     return turned.replies
 
 
-async def _show(bot: Bot, chat_id: int, replies: list[Reply]) -> bool:
+async def _show_delivered(
+    bot: Bot, chat_id: int, services: Application, contact_id: int, turned: Turned
+) -> None:
+    """Send the step's replies, then note its prompt as the one on screen in this chat
+    (typed text is bound to it); a send that failed leaves the binding where it was."""
+    if await _show(bot, chat_id, turned.replies, turned.lang):
+        try:
+            await services.dialog.delivered(contact_id, CHANNEL, turned.prompt)
+        except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
+            log.warning("could not note the prompt delivered to contact %s", contact_id)
+
+
+async def _show(bot: Bot, chat_id: int, replies: list[Reply], lang: str) -> bool:
     """Send the replies; the step is saved already, so a send failure is only logged."""
     try:
-        await send_replies(bot, chat_id, replies)
+        await send_replies(bot, chat_id, replies, lang)
     except TelegramAPIError:
         log.exception("could not deliver %s replies to chat %s", len(replies), chat_id)
         return False
@@ -209,16 +218,20 @@ async def _begin(
     user: User,
     form_url: str | None,
 ) -> None:
-    """Welcome (or welcome back) a contact where their dialog stands, and offer the form."""
+    """Welcome (or welcome back) a contact where their dialog stands, and offer the form.
+
+    The question shown is noted as delivered, as after any step: text typed next is for
+    it, not for the prompt shown before (a return may have moved the dialog meanwhile).
+    """
     try:
-        replies = await services.dialog.start(
-            person.id, channel=CHANNEL, lang_hint=user.language_code
+        turned = await services.dialog.converse(
+            person.id, Input.command("start"), channel=CHANNEL, lang_hint=user.language_code
         )
     except Exception:
         log.exception("start failed for contact %s", person.id)
         await _say(bot, chat_id, person.language, texts.SOMETHING_WRONG)
         return
-    await _show(bot, chat_id, replies)
+    await _show_delivered(bot, chat_id, services, person.id, turned)
     await _offer_form(bot, chat_id, await services.dialog.language(person.id), form_url)
 
 
@@ -356,6 +369,27 @@ async def button(
     return None
 
 
+async def full_answer(callback: CallbackQuery, bot: Bot, services: Application) -> None:
+    """«Показать полностью» under a review: the entry whole, read through the dialog
+    service (its current answer, in the dialog's language).  Not a dialog step: the review
+    and its buttons stay as they are, and an old review's button works too."""
+    await quietly(callback.answer(), "answering callback")
+    user = callback.from_user
+    chat_id = callback.message.chat.id if callback.message is not None else user.id
+    try:
+        person = await _contact(services, user)
+    except _Refused as refused:
+        await _say(bot, chat_id, user.language_code, refused.msgid)
+        return
+    code = (callback.data or "").removeprefix(review.FULL)
+    entry = await services.dialog.review_entry(person.id, code)
+    lang = await services.dialog.language(person.id)
+    if entry is None:
+        await _say(bot, chat_id, lang, review.GONE)
+        return
+    await send_text(bot, chat_id, review.full_text(entry, lang))
+
+
 def pressed_label(message: Message, data: str) -> str | None:
     """The label of the button of ``message`` that carries ``data``."""
     markup = message.reply_markup
@@ -412,6 +446,7 @@ def build_routers() -> list[Router]:
     dialog.message.register(text, F.text)
     dialog.message.register(not_text)
     dialog.edited_message.register(edited)
+    dialog.callback_query.register(full_answer, F.data.startswith(review.FULL))
     dialog.callback_query.register(button)
     failures.errors.register(on_error)
     return [private_only, onboarding, dialog, failures]

@@ -27,6 +27,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.telegram.limits import MESSAGE_LIMIT, utf16_len
+from bot.telegram.review import review_parts
 from dialogs.application.metrics import TELEGRAM_429
 from dialogs.contract import Button, Reply
 
@@ -34,7 +36,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MESSAGE_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
 BUTTONS_PER_ROW = 8
 SEND_TRIES = 5
@@ -43,11 +44,6 @@ MAX_RETRY_AFTER = 120.0
 #: (Telegram cuts a label that does not fit, with "…", and never wraps it).
 ROW_CHARS = 34
 BUTTON_PADDING = 3  # a button's margins, in characters
-
-
-def utf16_len(text: str) -> int:
-    """The length Telegram counts: UTF-16 code units (an emoji outside the BMP counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _cut(line: str, limit: int) -> list[str]:
@@ -163,11 +159,18 @@ async def send_text(
     return sent
 
 
-async def send_replies(bot: Bot, chat_id: int, replies: Iterable[Reply]) -> list[Message]:
-    """Show the engine's replies, in order."""
+async def send_replies(
+    bot: Bot, chat_id: int, replies: Iterable[Reply], lang: str = "ru"
+) -> list[Message]:
+    """Show the engine's replies, in order; a block's review as the messages
+    :mod:`bot.telegram.review` draws from its entries (``lang``: its buttons' language)."""
     sent: list[Message] = []
     for reply in replies:
-        sent.extend(await send_text(bot, chat_id, reply.text, keyboard(reply.buttons)))
+        if reply.review:
+            for part in review_parts(reply, lang):
+                sent.extend(await send_text(bot, chat_id, part.text, keyboard(part.rows)))
+        else:
+            sent.extend(await send_text(bot, chat_id, reply.text, keyboard(reply.buttons)))
     return sent
 
 

@@ -33,6 +33,7 @@ from dialogs.contract import (
     Input,
     Outcome,
     Reply,
+    ReviewEntry,
     Save,
     SetLanguage,
     State,
@@ -196,6 +197,20 @@ class DialogService:
         stored = dict(row.state) if row else {}
         stored["campaign_id"] = campaign_id
         await self.store.save_dialog_state(contact_id, stored, expected_version=None)
+
+    async def review_entry(self, contact_id: int, code: str) -> ReviewEntry | None:
+        """One entry of the contact's review in full (a field, a comment, a confirmed
+        mismatch, by ``code``), in their dialog's language: a channel that showed it
+        shortened sends it whole on request.  Reads only; None if it is not theirs."""
+        async with self.store.unit_of_work():
+            row = await self.store.get_dialog_state(contact_id)
+            stored: dict[str, Any] = dict(row.state) if row else {}
+            try:
+                _, ctx, _ = await self._context(contact_id, stored.get("campaign_id"))
+            except NoCampaign:
+                return None
+        lang = State.from_json(stored.get("engine")).lang
+        return self.engine.review_entry(ctx.answers, ctx.blocks, code, lang)
 
     async def language(self, contact_id: int) -> str:
         """The contact's language, for texts produced outside the dialog."""

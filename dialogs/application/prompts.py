@@ -167,7 +167,8 @@ def _reply_json(reply: Reply) -> dict[str, Any]:
         data["chosen"] = [reply.chosen.nonce, reply.chosen.label]
     if reply.review:
         data["review"] = [
-            [r.item, r.question, r.label, r.answer, r.kind, r.note, r.edit] for r in reply.review
+            [r.item, r.question, r.label, r.answer, r.kind, r.note, r.edit, r.code]
+            for r in reply.review
         ]
     return data
 

@@ -76,10 +76,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs import i18n, rules
-from dialogs.contract import Answer, Context, Input, Outcome, State
+from dialogs.contract import Answer, Context, Input, Outcome, ReviewEntry, State
 from dialogs.engine import commands, flow
 from dialogs.engine.machine import WIRING, dispatch
-from dialogs.engine.modes.review import review_text
+from dialogs.engine.modes.review import review_entry, review_text
 from dialogs.engine.turn import Turn
 from dialogs.schema import Item, Questionnaire, Rule
 from dialogs.walk import Walk
@@ -158,3 +158,10 @@ class Engine:
     ) -> str:
         """A compact review of one block's answers (used by the engine and the web page)."""
         return review_text(self.q, answers, number, lang)
+
+    def review_entry(
+        self, answers: dict[str, Answer], blocks: list[int], code: str, lang: str
+    ) -> ReviewEntry | None:
+        """One review entry in full by its ``code`` (a field, a comment, a rule), for a
+        channel that showed it shortened; None if no block of ``blocks`` has it."""
+        return review_entry(self.q, answers, blocks, code, lang)

@@ -145,12 +145,15 @@ class Turn:
     def outcome(self) -> Outcome:
         """Notes without buttons ("Saved.") join the next message: one message per step.
 
-        The last question carries what it expects (``Reply.expects``), the first reply the
-        button it follows (``Reply.chosen``).
+        A review stays its own reply (its text is the block's answers, its entries the
+        same as data): a note before it stays a reply of its own, so a channel that draws
+        the review from its entries loses no note.  The last question carries what it
+        expects (``Reply.expects``), the first reply the button it follows (``Reply.chosen``).
         """
         merged: list[Reply] = []
         for reply in self.replies:
-            if merged and not merged[-1].buttons and merged[-1].kind in ("info", "error"):
+            note = merged and not merged[-1].buttons and merged[-1].kind in ("info", "error")
+            if note and not reply.review:
                 last = merged.pop()
                 kind = "error" if last.kind == "error" else reply.kind
                 reply = replace(reply, text=f"{last.text}\n\n{reply.text}", kind=kind)

@@ -30,7 +30,7 @@ def button(replies: list[Reply], action: str) -> Input:
     for reply in reversed(replies):
         for row in reply.buttons:
             for b in row:
-                if b.data.split("|", 1)[1] == action:
+                if b.data.partition("|")[2] == action:  # a channel's own buttons have no "|"
                     return Input.button(b.data)
     raise AssertionError(f"no button {action!r} in {[r.text[:80] for r in replies]}")
 

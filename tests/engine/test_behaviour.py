@@ -108,9 +108,10 @@ async def test_review_and_edit_an_answer(demo):
     assert shown(person.replies[-1]) == EDIT_16_5
     await person.send(Input.text("Вербовка через соцсети"))
     assert person.replies[-1].kind == "summary", "back to the review after the edit"
-    assert shown(person.replies[-1]) == "« summary\nСохранено.\n\n" + REVIEW_16.format(
-        methods="Вербовка через соцсети"
-    )
+    assert [shown(r) for r in person.replies] == [
+        "« info\nСохранено.",  # a note of its own: a review drawn from its entries keeps it
+        "« summary\n" + REVIEW_16.format(methods="Вербовка через соцсети"),
+    ]
     response = await demo.store.get_response_for_contact(person.contact_id, demo.campaign.id)
     history = await demo.store.answer_history(response.id, "b16.i05.new_methods")
     assert [h.value for h in history] == ["Вербовка через мессенджеры", "Вербовка через соцсети"]
@@ -211,13 +212,13 @@ HOW_MANY_MALE = """\
    [Отмена → cancel]"""
 SEX_4_OF_9 = """\
 « question
-Итого: 4 из 9.
+Пол (мужской/женский) — итого 4 из 9.
 
 Пол (мужской/женский)
 • мужской: 4
 • женский: 0
 • неизвестно: 0
-Итого: 4 из 9.
+Пол (мужской/женский) — итого 4 из 9.
 Нажмите категорию или напишите всё одним сообщением, например: мужской: 3; женский: 5
    [мужской (4) → cat:male] [женский (0) → cat:female]
    [неизвестно (0) → cat:unknown]
@@ -226,10 +227,10 @@ SEX_4_OF_9 = """\
    [Комментарий → comment] [Меню → cmd:menu]"""
 SEX_9_OF_9 = """\
 « question
-Сохранено. Итого: 9 из 9.
+Сохранено. Пол (мужской/женский) — итого 9 из 9.
 
 Социальный статус
-Итого: 0 из 9.
+Социальный статус — итого 0 из 9.
 Напишите категорию и число, можно несколько через «;», например: работающий: 3. Чтобы убрать строку, укажите 0.
    [работающий → cat:employed] [безработный → cat:unemployed]
    [учащийся, студент → cat:student] [пенсионер → cat:pensioner]
@@ -314,8 +315,8 @@ REVIEW_16 = """\
 
 16.5. Информация о новых формах и методах, используемых торговцами людьми
   Новые формы и методы: {methods}
-   [✏️ 16.1 → edit:b16.i01] [✏️ 16.2 → edit:b16.i02] [✏️ 16.3 → edit:b16.i03] [✏️ 16.4 → edit:b16.i04]
-   [✏️ 16.5 → edit:b16.i05]
+   [Изменить 16.1 → edit:b16.i01] [Изменить 16.2 → edit:b16.i02] [Изменить 16.3 → edit:b16.i03] [Изменить 16.4 → edit:b16.i04]
+   [Изменить 16.5 → edit:b16.i05]
    [Блок 1 → rev:1]
    [Продолжить → resume] [Отправить → cmd:submit]"""
 
@@ -380,7 +381,7 @@ AUSTRIA_OR_AUSTRALIA = """\
 COUNTRIES_IN_KAZAKH = """\
 « question
 Ұлты
-Барлығы: 0.
+Ұлты — барлығы 0.
 Санат пен санды жазыңыз, бірнешеуін «;» арқылы бөліп жазуға болады, мысалы: санат: 3. Жолды алып тастау үшін 0 деп көрсетіңіз.
    [белгісіз → cat:unknown]
    [Дайын → done]

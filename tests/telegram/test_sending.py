@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import SendMessage
@@ -13,6 +15,9 @@ from tests.engine.scripted import button
 from tests.telegram.conftest import Harness, person
 
 METHOD = SendMessage(chat_id=1, text="x")
+
+
+HEADING = re.compile(r"^1\.\d+\. ")
 
 
 def test_short_text_is_one_part():
@@ -114,8 +119,14 @@ async def test_review_longer_than_a_message_arrives_in_parts(running: Harness):
     assert len(sends) >= 2
     assert all(len(c.params["text"]) <= 4096 for c in sends)
     assert sum(len(c.params["text"]) for c in sends) > 4096
-    assert [bool(c.params.get("reply_markup")) for c in sends] == [False] * (len(sends) - 1) + [
-        True
-    ], "buttons only on the last part"
+    data = [
+        {b["callback_data"].partition("|")[2] or b["callback_data"] for row in rows for b in row}
+        for rows in ((c.params.get("reply_markup") or {}).get("inline_keyboard", []) for c in sends)
+    ]
+    assert all(d and all(x.startswith("full:") for x in d) for d in data[:-1]), (
+        "a part carries only the «Показать полностью» of the answers it shortened"
+    )
+    assert "resume" in data[-1], "the dialog's buttons under the last part"
+    assert all(HEADING.match(c.params["text"]) for c in sends[1:]), "split between items"
     assert replies[0].text.startswith("Блок 1.")
     assert button(replies, "resume")

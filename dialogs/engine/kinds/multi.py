@@ -38,12 +38,17 @@ def total_of(t: Turn, step: Step) -> int | None:
 
 
 def running(t: Turn, step: Step, value: dict[str, int]) -> str:
-    """ "Итого: 4 из 9." — the sum so far, against the count it must reach."""
+    """ "По полу — итого 4 из 9." — the sum so far, named by what it breaks down (a bare
+    "4 из 9" under several breakdowns of one count says nothing), against the count it
+    must reach."""
     total = total_of(t, step)
     summed = sum(value.values())
+    what = t._(step.field.label)
     if total is None:
-        return t._("Итого: {sum}.").format(sum=group(summed))
-    return t._("Итого: {sum} из {total}.").format(sum=group(summed), total=group(total))
+        return t._("{what} — итого {sum}.").format(what=what, sum=group(summed))
+    return t._("{what} — итого {sum} из {total}.").format(
+        what=what, sum=group(summed), total=group(total)
+    )
 
 
 def current(t: Turn, code: str) -> dict[str, int]:

@@ -10,7 +10,7 @@ from dialogs.engine import checks, flow
 from dialogs.engine.kinds import answer_text
 from dialogs.engine.turn import Rows, Turn
 from dialogs.engine.views import Screen
-from dialogs.rules import comment_code
+from dialogs.rules import comment_code, rule_code
 from dialogs.schema import Questionnaire
 
 
@@ -18,25 +18,47 @@ def review_entries(
     q: Questionnaire, answers: dict[str, Answer], number: int, lang: str, editable: bool = True
 ) -> list[ReviewEntry]:
     """Every answer of block ``number`` in full, as data: fields, comments, mismatches
-    (unconfirmed, and confirmed with their explanations).  Channels fold long ones."""
+    (unconfirmed, and confirmed with their explanations).  Channels fold long ones.
+
+    ``edit`` is the bare action here (``edit:<item>``); the review on screen adds its
+    nonce (:meth:`Review.show`), as to any button."""
     _ = i18n.translator(lang)
     entries = []
     for item in q.block(number).items:
         n, question = f"{number}.{item.number}", _(item.question)
         edit = f"edit:{item.code}" if editable else None
         for f in item.fields:
-            answer = answer_text(q, f, answers.get(q.field_code(item, f)), lang)
-            entries.append(ReviewEntry(n, question, _(f.label), answer, edit=edit))
-        comment = answers.get(comment_code(item.code))
+            code = q.field_code(item, f)
+            answer = answer_text(q, f, answers.get(code), lang)
+            entries.append(ReviewEntry(n, question, _(f.label), answer, edit=edit, code=code))
+        code = comment_code(item.code)
+        comment = answers.get(code)
         if comment is not None and comment.value:
-            entries.append(ReviewEntry(n, question, _("Комментарий"), comment.value, "comment"))
+            label = _("Комментарий")
+            entries.append(ReviewEntry(n, question, label, comment.value, "comment", code=code))
         for rule, total, summed in rules.violations(answers, item):
             text = checks.rule_text(lang, item, rule, total, summed)
-            entries.append(ReviewEntry(n, question, "", text, "mismatch", edit=edit))
+            code = rule_code(item.code, rule)
+            entries.append(ReviewEntry(n, question, "", text, "mismatch", edit=edit, code=code))
         for rule, total, summed, why in rules.confirmed(answers, item):
             text = checks.rule_text(lang, item, rule, total, summed)
-            entries.append(ReviewEntry(n, question, "", text, "mismatch", note=why, edit=edit))
+            code = rule_code(item.code, rule)
+            entries.append(
+                ReviewEntry(n, question, "", text, "mismatch", why, edit=edit, code=code)
+            )
     return entries
+
+
+def review_entry(
+    q: Questionnaire, answers: dict[str, Answer], blocks: list[int], code: str, lang: str
+) -> ReviewEntry | None:
+    """The review's entry stored under ``code``, in full (a channel that showed it
+    shortened sends it whole); None for a code of no block in ``blocks``."""
+    head = code.removeprefix("rule:").split(".", 1)[0]
+    number = int(head[1:]) if head[:1] == "b" and head[1:].isdigit() else None
+    if number not in blocks:
+        return None
+    return next((e for e in review_entries(q, answers, number, lang) if e.code == code), None)
 
 
 def review_text(q: Questionnaire, answers: dict[str, Answer], number: int, lang: str) -> str:
@@ -70,7 +92,10 @@ class Review(Screen):
         entries = review_entries(t.q, t.ctx.answers, number, t.state.lang, not t.ctx.read_only)
         rows: Rows = []
         if not t.ctx.read_only:
-            edit = [(f"✏️ {number}.{i.number}", f"edit:{i.code}") for i in t.q.block(number).items]
+            edit = [
+                (_("Изменить {n}").format(n=f"{number}.{i.number}"), f"edit:{i.code}")
+                for i in t.q.block(number).items
+            ]
             rows.extend(edit[i : i + 4] for i in range(0, len(edit), 4))
         others = [
             (_("Блок {n}").format(n=b.number), f"rev:{b.number}")
@@ -80,6 +105,8 @@ class Review(Screen):
         rows.extend(others[i : i + 4] for i in range(0, len(others), 4))
         rows.append([(_("Продолжить"), "resume"), (_("Отправить"), "cmd:submit")])
         t.ask(text, rows, "summary")
+        nonce = t.state.nonce  # an entry's «Изменить» is a button of this review
+        entries = [replace(e, edit=e.edit and f"{nonce}|{e.edit}") for e in entries]
         t.replies[-1] = replace(t.replies[-1], review=tuple(entries))
 
     def on_button(self, t: Turn, action: str) -> bool:

@@ -21,6 +21,7 @@ def test_the_review_holds_every_answer_in_full_and_options_by_number() -> None:
         },
     )
     s.send(Input.command("review"))
+    nonce = s.state.nonce
     entries = {e.label: e for e in s.replies[-1].review}
     gaps = entries[
         "Пробелы в законодательстве в сфере противодействия торговле людьми, несоответствие "
@@ -32,7 +33,8 @@ def test_the_review_holds_every_answer_in_full_and_options_by_number() -> None:
         "Какие риски наблюдаются в сфере противодействия торговле людьми в Республике Казахстан?",
         gaps.label,
         f"Да: {LONG}",
-        edit="edit:b01.i01",
+        edit=f"{nonce}|edit:b01.i01",  # a button of this review, pressed as it is
+        code="b01.i01.legislation_gaps",
     )
     choice = entries["Выберите вариант, который соответствует вашей практике, и опишите его"]
     assert choice.answer.startswith(
@@ -41,6 +43,8 @@ def test_the_review_holds_every_answer_in_full_and_options_by_number() -> None:
     )
     assert choice.answer.endswith("международных мероприятий). — Долгие ответы")
     assert f"Да: {LONG}" in s.replies[-1].text
+    s.send(Input.button(gaps.edit or ""))  # «Изменить» as the web sends it: 1.1's first field
+    assert s.state.code == "b01.i01.legislation_gaps" and s.state.after == "review:1"
 
 
 def test_a_confirmed_mismatch_shows_its_explanation_in_the_review() -> None:
@@ -97,7 +101,8 @@ def test_skipping_the_skipped_questions_again_ends_at_the_review() -> None:
     assert s.state.code == "b16.i02.residence_appeals"
     s.press("skip")
     assert s.state.mode.value == "review"
-    assert s.replies[-1].text.split("\n\n")[0] == (
-        "Без ответа осталось вопросов: 2. Ответьте на них (кнопки «✏️» ниже) или укажите "
-        "«Нет данных»; затем анкету можно отправить."
+    assert [r.kind for r in s.replies] == ["info", "summary"]  # the note, then the review
+    assert s.replies[0].text == (
+        "Без ответа осталось вопросов: 2. Ответьте на них (кнопки «Изменить» ниже) или "
+        "укажите «Нет данных»; затем анкету можно отправить."
     )

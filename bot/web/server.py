@@ -23,12 +23,10 @@ from this site.  Replies are plain text: the page inserts them with
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,7 @@ from bot.web import ops, pages
 from bot.web.miniapp import InvalidInitData, validate_init_data
 from bot.web.ratelimit import Limiter, SlidingWindowLimiter, client_address
 from bot.web.texts import REFUSAL_PAGES, negotiate, page_text, ui_labels
+from bot.web.wire import MAX_VALUE_CHARS, dumps, form_values, json_error, read_json, reply_json
 from dialogs import i18n
 from dialogs.application import errors
 from dialogs.application.dialog import Turned
@@ -48,7 +47,7 @@ from dialogs.application.language import switch_language
 from dialogs.application.onboarding import InvitationRefused, Joined, Refusal
 from dialogs.application.settings import Settings
 from dialogs.application.web_sessions import ABSOLUTE_TTL, Session, WebSessions
-from dialogs.contract import COMMANDS, Input, Reply
+from dialogs.contract import COMMANDS, Input
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +57,6 @@ STATIC_DIR = Path(__file__).parent / "static"
 SESSION_COOKIE = "saualnama_session"
 DEVICE_COOKIE = "saualnama_device"
 CSRF_HEADER = "X-CSRF-Token"
-MAX_INPUT_BYTES = 16 * 1024
-MAX_VALUE_CHARS = 4000
-#: Every body the chat takes is a flat object; anything nested deeper is refused (400).
-MAX_JSON_DEPTH = 4
-MAX_FORM_CELLS = 400
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors https://web.telegram.org 'self'"
@@ -136,9 +130,9 @@ class WebChat:
         """The request's session, its CSRF token checked; raises a JSON 401/403 otherwise."""
         session = await self._session(request)
         if session is None:
-            raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session")
+            raise json_error(401, ui_labels(self._lang(request))["ended"], "no_session")
         if not session.csrf_matches(request.headers.get(CSRF_HEADER)):
-            raise _json_error(403, ui_labels(self._lang(request))["failed"], "csrf")
+            raise json_error(403, ui_labels(self._lang(request))["failed"], "csrf")
         return session
 
     @staticmethod
@@ -161,7 +155,7 @@ class WebChat:
             body["organisation"] = organisation
         if returned is not False:  # and the return banner's texts (None: no banner)
             body["returned"] = returned
-        return web.json_response(body, dumps=_dumps)
+        return web.json_response(body, dumps=dumps)
 
     async def _run(
         self,
@@ -184,7 +178,7 @@ class WebChat:
             return self._payload(turned, name, returned)
         except (errors.AccessDenied, errors.NotFound):
             await self.sessions.drop_contact(session.contact_id)
-            raise _json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
+            raise json_error(401, ui_labels(self._lang(request))["ended"], "no_session") from None
 
     # --- pages --------------------------------------------------------------------------
 
@@ -286,18 +280,18 @@ class WebChat:
         body = await read_json(request)
         kind, value = body.get("kind"), body.get("value")
         if kind not in ("text", "button", "command", "form") or not isinstance(value, str):
-            raise _json_error(
+            raise json_error(
                 400, "kind must be text, button, command or form; value a string", "bad"
             )
         if len(value) > MAX_VALUE_CHARS:
-            raise _json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
+            raise json_error(413, f"value longer than {MAX_VALUE_CHARS} characters", "too_long")
         if kind == "command" and value not in COMMANDS:
-            raise _json_error(400, f"command must be one of {', '.join(COMMANDS)}", "bad")
+            raise json_error(400, f"command must be one of {', '.join(COMMANDS)}", "bad")
         prompt = body.get("prompt")
         if prompt is not None and (
             not isinstance(prompt, int) or isinstance(prompt, bool) or not 0 <= prompt < 2**31
         ):
-            raise _json_error(400, "prompt must be the number of the prompt shown", "bad")
+            raise json_error(400, "prompt must be the number of the prompt shown", "bad")
         inp = (
             Input.table(value, form_values(body.get("form")), prompt)
             if kind == "form"
@@ -313,7 +307,7 @@ class WebChat:
         body = await read_json(request)
         lang = body.get("lang")
         if not isinstance(lang, str) or lang not in i18n.LANGUAGES:
-            raise _json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
+            raise json_error(400, f"lang must be one of {', '.join(i18n.LANGUAGES)}", "bad")
         work = switch_language(self.service, session.contact_id, lang, channel="web")
         return await self._run(request, session, work, with_organisation=True)
 
@@ -322,28 +316,28 @@ class WebChat:
         lang = self._lang(request)
         token = self.settings.bot_token.get_secret_value() if self.settings.bot_token else ""
         if not token:
-            raise _json_error(404, page_text(lang, "not_found")[1], "no_bot")
+            raise json_error(404, page_text(lang, "not_found")[1], "no_bot")
         address = self._client(request)
         if await self.limiter.retry_in(address):
-            raise _json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
+            raise json_error(429, page_text(lang, "rate_limited")[1], "rate_limited")
         body = await read_json(request)
         init_data = body.get("initData")
         if not isinstance(init_data, str):
-            raise _json_error(400, "initData must be a string", "bad")
+            raise json_error(400, "initData must be a string", "bad")
         try:
             data = validate_init_data(init_data, token)
         except InvalidInitData as exc:
             await self.limiter.failed(address)
             log.info("Mini App initData refused from %s: %s", address, exc)
-            raise _json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
+            raise json_error(403, page_text(lang, "no_session")[1], "bad_init_data") from None
         person = await self.services.people.by_telegram(data["user_id"])
         if person is None or not person.active:
-            raise _json_error(403, page_text(lang, "not_linked")[1], "not_linked")
+            raise json_error(403, page_text(lang, "not_linked")[1], "not_linked")
         await self.sessions.drop(request.cookies.get(SESSION_COOKIE))
         session = await self.sessions.create(person.id, via="telegram")
         lang = person.language
         response = web.json_response(
-            {"csrf": session.csrf, "lang": lang, "ui": ui_labels(lang)}, dumps=_dumps
+            {"csrf": session.csrf, "lang": lang, "ui": ui_labels(lang)}, dumps=dumps
         )
         self._set_session_cookie(response, session)
         return response
@@ -369,20 +363,20 @@ class WebChat:
             log.warning("cross-origin %s %s from %s refused", request.method, request.path,
                         request.headers.get("Origin"))  # fmt: skip
             if request.path.startswith("/api/"):
-                raise _json_error(403, ui_labels(self._lang(request))["failed"], "origin")
+                raise json_error(403, ui_labels(self._lang(request))["failed"], "origin")
             return self._page(self._lang(request), "error", 403)
         try:
             return await self._once_more_if_cut(request, handler)
         except web.HTTPNotFound:
             if request.path.startswith("/api/"):
-                raise _json_error(404, "no such API", "not_found") from None
+                raise json_error(404, "no such API", "not_found") from None
             return self._page(self._lang(request), "not_found", 404)
         except web.HTTPException:
             raise
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
             if request.path.startswith("/api/"):
-                raise _json_error(500, ui_labels(self._lang(request))["failed"], "error") from None
+                raise json_error(500, ui_labels(self._lang(request))["failed"], "error") from None
             return self._page(self._lang(request), "error", 500)
 
     @staticmethod
@@ -411,105 +405,6 @@ class WebChat:
         return origin in allowed
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-def reply_json(reply: Reply) -> dict[str, Any]:
-    """A reply as the page gets it: text and button labels are plain text; what the
-    question expects (a table of inputs, whether text answers it) and a review's entries
-    as data, which the page also writes with ``textContent`` only."""
-    body: dict[str, Any] = {
-        "text": reply.text,
-        "kind": reply.kind,
-        "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in reply.buttons],
-    }
-    if reply.expects is not None:
-        body["expects"] = asdict(reply.expects)
-    if reply.review:
-        body["review"] = [asdict(entry) for entry in reply.review]
-    return body
-
-
-def form_values(raw: object) -> dict[str, str]:
-    """A table's cells as sent (key → text as typed); raises a JSON 400 otherwise."""
-    if not isinstance(raw, dict) or len(raw) > MAX_FORM_CELLS:
-        raise _json_error(400, f"form must be an object of at most {MAX_FORM_CELLS} cells", "bad")
-    cells: dict[str, str] = {}
-    for key, value in raw.items():
-        if not isinstance(value, str) or len(key) > 200 or len(value) > MAX_VALUE_CHARS:
-            raise _json_error(400, "form cells must be strings", "bad")
-        if value.strip():
-            cells[key] = value
-    return cells
-
-
-def _json_error(status: int, message: str, code: str) -> web.HTTPException:
-    cls = {
-        400: web.HTTPBadRequest,
-        401: web.HTTPUnauthorized,
-        403: web.HTTPForbidden,
-        404: web.HTTPNotFound,
-        413: web.HTTPRequestEntityTooLarge,
-        415: web.HTTPUnsupportedMediaType,
-        429: web.HTTPTooManyRequests,
-        500: web.HTTPInternalServerError,
-    }[status]
-    body = json.dumps({"error": message, "code": code}, ensure_ascii=False)
-    if cls is web.HTTPRequestEntityTooLarge:
-        exc = cls(MAX_INPUT_BYTES, MAX_INPUT_BYTES + 1, text=body, content_type="application/json")
-    else:
-        exc = cls(text=body, content_type="application/json")
-    return exc
-
-
-async def read_json(request: web.Request, limit: int = MAX_INPUT_BYTES) -> dict[str, Any]:
-    """The request's JSON object, refusing bodies over ``limit`` bytes or not JSON.
-
-    Kept on the request, so a handler run again after a cut connection reads it again.
-    """
-    if _BODY_KEY in request:
-        return request[_BODY_KEY]
-    if request.content_type != "application/json":
-        raise _json_error(415, "send application/json", "content_type")
-    if request.content_length is not None and request.content_length > limit:
-        raise _json_error(413, f"body larger than {limit} bytes", "too_large")
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await request.content.read(limit + 1 - size)
-        if not chunk:
-            break
-        size += len(chunk)
-        chunks.append(chunk)
-        if size > limit:
-            raise _json_error(413, f"body larger than {limit} bytes", "too_large")
-    try:
-        body = json.loads(b"".join(chunks).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _json_error(400, "body is not JSON", "bad") from None
-    if not isinstance(body, dict):
-        raise _json_error(400, "body must be a JSON object", "bad")
-    if _too_deep(body, MAX_JSON_DEPTH):
-        raise _json_error(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "bad")
-    request[_BODY_KEY] = body
-    return body
-
-
-def _too_deep(value: Any, limit: int) -> bool:
-    """Nested deeper than ``limit``?  (Iterative: a deep body must not recurse here either.)"""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
-
-
 async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -525,7 +420,6 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
 
 
 WEBCHAT_KEY = web.AppKey("webchat", WebChat)
-_BODY_KEY = web.RequestKey("json_body", dict)
 _SECURE_KEY = web.AppKey("secure", bool)
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction, ChatType
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import (
     CallbackQuery,
@@ -32,120 +30,27 @@ from bot.reminders import CONTINUE_DATA
 from bot.telegram import review, texts
 from bot.telegram.joining import SplitText
 from bot.telegram.middlewares import NOT_PROCESSED
-from bot.telegram.sending import quietly, remove_keyboard, send_replies, send_text, show_chosen
-from dialogs.application import errors
-from dialogs.application.dialog import Turned
+from bot.telegram.sending import quietly, remove_keyboard, send_text, show_chosen
+from bot.telegram.steps import (
+    CHANNEL,
+    Refused,
+    contact_of,
+    dialog_step,
+    language_of,
+    replied_prompt,
+    say,
+    show_delivered,
+)
 from dialogs.application.factory import Application
 from dialogs.application.onboarding import InvitationRefused
 from dialogs.application.people import Person
-from dialogs.contract import Input, Reply
+from dialogs.contract import Input
 from dialogs.i18n import normalise, translator
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
 DIALOG_COMMANDS = ("menu", "progress", "review", "submit", "language", "help")
 COMMAND_NAME_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s|$)")
-
-
-class _Refused(Exception):
-    """The person may not use the dialog now; ``msgid`` says why."""
-
-    def __init__(self, msgid: str) -> None:
-        self.msgid = msgid
-
-
-async def _contact(services: Application, user: User) -> Person:
-    """The active contact bound to this Telegram account, or :class:`_Refused`."""
-    person = await services.people.by_telegram(user.id)
-    if person is None:
-        raise _Refused(texts.UNKNOWN_USER)
-    if not person.active:
-        raise _Refused(texts.DEACTIVATED)
-    return person
-
-
-async def _say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:
-    await send_text(bot, chat_id, texts.text(lang, msgid))
-
-
-async def _dialog(
-    bot: Bot,
-    services: Application,
-    user: User,
-    chat_id: int,
-    inp: Input,
-    updates: Sequence[int] = (),
-) -> list[Reply] | None:
-    """One input through the dialog service, its replies to the chat; None if it failed.
-
-    ``updates`` are marked processed in the step's transaction; on a failure nothing of
-    the step is kept, the person is told, and the updates stay unmarked.  A refusal or a
-    step answered before gives no replies (an empty list): it was handled.
-    """
-    try:
-        contact = await _contact(services, user)
-    except _Refused as refused:
-        await _say(bot, chat_id, user.language_code, refused.msgid)
-        return []
-    try:
-        turned = await services.dialog.converse(
-            contact.id, inp, channel=CHANNEL, lang_hint=user.language_code, updates=updates
-        )
-    except errors.AccessDenied:
-        await _say(bot, chat_id, contact.language, texts.DEACTIVATED)
-        return []
-    except Exception:
-        # The step is one transaction: it was rolled back whole, nothing of it is kept.
-        log.exception("dialog step failed for contact %s (%s)", contact.id, inp.kind)
-        await _say(bot, chat_id, contact.language, texts.NOT_PROCESSED)
-        return None
-    if turned.handled_before:
-        return []
-    await _show_delivered(bot, chat_id, services, contact.id, turned)
-    return turned.replies
-
-
-async def _show_delivered(
-    bot: Bot, chat_id: int, services: Application, contact_id: int, turned: Turned
-) -> None:
-    """Send the step's replies, then note its prompt as the one on screen in this chat
-    (typed text is bound to it); a send that failed leaves the binding where it was."""
-    if await _show(bot, chat_id, turned.replies, turned.lang):
-        try:
-            await services.dialog.delivered(contact_id, CHANNEL, turned.prompt)
-        except Exception:  # noqa: BLE001 - the step is saved; only the binding lags
-            log.warning("could not note the prompt delivered to contact %s", contact_id)
-
-
-async def _show(bot: Bot, chat_id: int, replies: list[Reply], lang: str) -> bool:
-    """Send the replies; the step is saved already, so a send failure is only logged."""
-    try:
-        await send_replies(bot, chat_id, replies, lang)
-    except TelegramAPIError:
-        log.exception("could not deliver %s replies to chat %s", len(replies), chat_id)
-        return False
-    return True
-
-
-def _replied_prompt(message: Message) -> int | None:
-    """The prompt of the bot's message this one replies to (its buttons carry the nonce)."""
-    replied = message.reply_to_message
-    markup = replied.reply_markup if replied is not None else None
-    if replied is None or markup is None or not replied.from_user or not replied.from_user.is_bot:
-        return None
-    for row in markup.inline_keyboard:
-        for key in row:
-            nonce = (key.callback_data or "").partition("|")[0]
-            if nonce.isdigit():
-                return int(nonce)
-    return None
-
-
-async def _language_of(services: Application, user: User) -> str:
-    """The stored language of the person, else their Telegram language."""
-    person = await services.people.by_telegram(user.id)
-    return person.language if person is not None else normalise(user.language_code)
 
 
 # --- chats that are not private --------------------------------------------------------------
@@ -156,7 +61,7 @@ GROUPS = {ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL}
 
 async def group_message(message: Message, bot: Bot) -> None:
     lang = message.from_user.language_code if message.from_user else None
-    await _say(bot, message.chat.id, lang, texts.PRIVATE_ONLY)
+    await say(bot, message.chat.id, lang, texts.PRIVATE_ONLY)
 
 
 async def group_edit(message: Message) -> None:
@@ -192,7 +97,7 @@ async def start_with_token(
         )
     except InvitationRefused as refused:
         log.info("invitation refused for Telegram user %s: %s", user.id, refused.reason.value)
-        await _say(bot, chat_id, user.language_code, texts.REFUSALS[refused.reason])
+        await say(bot, chat_id, user.language_code, texts.REFUSALS[refused.reason])
         return
     log.info("Telegram user %s joined as contact %s", user.id, joined.person.id)
     await _begin(bot, chat_id, services, joined.person, user, form_url)
@@ -203,9 +108,9 @@ async def start(message: Message, bot: Bot, services: Application, form_url: str
     user, chat_id = message.from_user, message.chat.id
     assert user is not None
     try:
-        person = await _contact(services, user)
-    except _Refused as refused:
-        await _say(bot, chat_id, user.language_code, refused.msgid)
+        person = await contact_of(services, user)
+    except Refused as refused:
+        await say(bot, chat_id, user.language_code, refused.msgid)
         return
     await _begin(bot, chat_id, services, person, user, form_url)
 
@@ -229,9 +134,9 @@ async def _begin(
         )
     except Exception:
         log.exception("start failed for contact %s", person.id)
-        await _say(bot, chat_id, person.language, texts.SOMETHING_WRONG)
+        await say(bot, chat_id, person.language, texts.SOMETHING_WRONG)
         return
-    await _show_delivered(bot, chat_id, services, person.id, turned)
+    await show_delivered(bot, chat_id, services, person.id, turned)
     await _offer_form(bot, chat_id, await services.dialog.language(person.id), form_url)
 
 
@@ -258,9 +163,9 @@ async def continue_button(
     user = callback.from_user
     chat_id = callback.message.chat.id if callback.message is not None else user.id
     try:
-        person = await _contact(services, user)
-    except _Refused as refused:
-        await _say(bot, chat_id, user.language_code, refused.msgid)
+        person = await contact_of(services, user)
+    except Refused as refused:
+        await say(bot, chat_id, user.language_code, refused.msgid)
         return
     await _begin(bot, chat_id, services, person, user, form_url)
 
@@ -270,8 +175,8 @@ async def continue_button(
 
 async def forwarded(message: Message, bot: Bot, services: Application) -> None:
     assert message.from_user is not None
-    lang = await _language_of(services, message.from_user)
-    await _say(bot, message.chat.id, lang, texts.FORWARDED)
+    lang = await language_of(services, message.from_user)
+    await say(bot, message.chat.id, lang, texts.FORWARDED)
 
 
 async def command(
@@ -283,7 +188,7 @@ async def command(
 ) -> Any:
     assert message.from_user is not None
     inp = Input.command(command.command.lower())
-    done = await _dialog(
+    done = await dialog_step(
         bot, services, message.from_user, message.chat.id, inp, [event_update.update_id]
     )
     return None if done is not None else NOT_PROCESSED
@@ -294,11 +199,11 @@ async def other_command(message: Message, bot: Bot, services: Application) -> No
     stays in the message above; resending it (or the whole review) only floods the chat."""
     assert message.from_user is not None
     try:
-        person = await _contact(services, message.from_user)
-    except _Refused as refused:
-        await _say(bot, message.chat.id, message.from_user.language_code, refused.msgid)
+        person = await contact_of(services, message.from_user)
+    except Refused as refused:
+        await say(bot, message.chat.id, message.from_user.language_code, refused.msgid)
         return
-    await _say(bot, message.chat.id, person.language, texts.UNKNOWN_COMMAND)
+    await say(bot, message.chat.id, person.language, texts.UNKNOWN_COMMAND)
 
 
 async def text(
@@ -314,16 +219,16 @@ async def text(
     """
     user = message.from_user
     assert user is not None and message.text is not None
-    chat_id, prompt = message.chat.id, _replied_prompt(message)
+    chat_id, prompt = message.chat.id, replied_prompt(message)
 
     async def flush(whole: str, updates: list[int]) -> None:
-        await _dialog(bot, services, user, chat_id, Input.text(whole, prompt), updates)
+        await dialog_step(bot, services, user, chat_id, Input.text(whole, prompt), updates)
 
     taken = split_text.take(chat_id, event_update.update_id, message.text, flush)
     if taken is None:
         return NOT_PROCESSED  # held for its continuation: marked by the joined step
     whole, updates = taken
-    done = await _dialog(bot, services, user, chat_id, Input.text(whole, prompt), updates)
+    done = await dialog_step(bot, services, user, chat_id, Input.text(whole, prompt), updates)
     return None if done is not None else NOT_PROCESSED
 
 
@@ -331,16 +236,16 @@ async def not_text(message: Message, bot: Bot, services: Application) -> None:
     """Stickers, photos, documents, voice, locations, contacts, polls…: nothing to store."""
     if message.from_user is None:
         return
-    lang = await _language_of(services, message.from_user)
-    await _say(bot, message.chat.id, lang, texts.NOT_TEXT)
+    lang = await language_of(services, message.from_user)
+    await say(bot, message.chat.id, lang, texts.NOT_TEXT)
 
 
 async def edited(message: Message, bot: Bot, services: Application) -> None:
     """An edit of an earlier message: the answer stored from the original stays."""
     if message.from_user is None:
         return
-    lang = await _language_of(services, message.from_user)
-    await _say(bot, message.chat.id, lang, texts.EDITED)
+    lang = await language_of(services, message.from_user)
+    await say(bot, message.chat.id, lang, texts.EDITED)
 
 
 async def button(
@@ -351,7 +256,7 @@ async def button(
     user = callback.from_user
     message = callback.message
     chat_id = message.chat.id if message is not None else user.id
-    replies = await _dialog(
+    replies = await dialog_step(
         bot, services, user, chat_id, Input.button(callback.data or ""), [event_update.update_id]
     )
     if replies is None:
@@ -377,15 +282,15 @@ async def full_answer(callback: CallbackQuery, bot: Bot, services: Application) 
     user = callback.from_user
     chat_id = callback.message.chat.id if callback.message is not None else user.id
     try:
-        person = await _contact(services, user)
-    except _Refused as refused:
-        await _say(bot, chat_id, user.language_code, refused.msgid)
+        person = await contact_of(services, user)
+    except Refused as refused:
+        await say(bot, chat_id, user.language_code, refused.msgid)
         return
     code = (callback.data or "").removeprefix(review.FULL)
     entry = await services.dialog.review_entry(person.id, code)
     lang = await services.dialog.language(person.id)
     if entry is None:
-        await _say(bot, chat_id, lang, review.GONE)
+        await say(bot, chat_id, lang, review.GONE)
         return
     await send_text(bot, chat_id, review.full_text(entry, lang))
 
@@ -422,7 +327,7 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
     if chat_id is not None:
         lang = user.language_code if user else None
         try:
-            await _say(bot, chat_id, lang, texts.NOT_PROCESSED)
+            await say(bot, chat_id, lang, texts.NOT_PROCESSED)
         except Exception:  # noqa: BLE001 - Telegram itself may be the failure
             log.warning("could not tell chat %s about the failure", chat_id)
     return True

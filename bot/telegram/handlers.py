@@ -37,6 +37,7 @@ from bot.telegram.steps import (
     contact_of,
     dialog_step,
     language_of,
+    presser,
     replied_prompt,
     say,
     show_delivered,
@@ -159,15 +160,9 @@ async def continue_button(
 ) -> None:
     """The button under a reminder: as /start, into the open campaign of the contact's
     organisation, where the walk stands."""
-    await quietly(callback.answer(), "answering callback")
-    user = callback.from_user
-    chat_id = callback.message.chat.id if callback.message is not None else user.id
-    try:
-        person = await contact_of(services, user)
-    except Refused as refused:
-        await say(bot, chat_id, user.language_code, refused.msgid)
-        return
-    await _begin(bot, chat_id, services, person, user, form_url)
+    chat_id, person = await presser(callback, bot, services)
+    if person is not None:
+        await _begin(bot, chat_id, services, person, callback.from_user, form_url)
 
 
 # --- the dialog -------------------------------------------------------------------------------
@@ -278,13 +273,8 @@ async def full_answer(callback: CallbackQuery, bot: Bot, services: Application) 
     """«Показать полностью» under a review: the entry whole, read through the dialog
     service (its current answer, in the dialog's language).  Not a dialog step: the review
     and its buttons stay as they are, and an old review's button works too."""
-    await quietly(callback.answer(), "answering callback")
-    user = callback.from_user
-    chat_id = callback.message.chat.id if callback.message is not None else user.id
-    try:
-        person = await contact_of(services, user)
-    except Refused as refused:
-        await say(bot, chat_id, user.language_code, refused.msgid)
+    chat_id, person = await presser(callback, bot, services)
+    if person is None:
         return
     code = (callback.data or "").removeprefix(review.FULL)
     entry = await services.dialog.review_entry(person.id, code)

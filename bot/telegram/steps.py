@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Message, User
+from aiogram.types import CallbackQuery, Message, User
 
 from bot.telegram import texts
-from bot.telegram.sending import send_replies, send_text
+from bot.telegram.sending import quietly, send_replies, send_text
 from dialogs.application import errors
 from dialogs.application.dialog import Turned
 from dialogs.application.factory import Application
@@ -44,6 +44,21 @@ async def contact_of(services: Application, user: User) -> Person:
     if not person.active:
         raise Refused(texts.DEACTIVATED)
     return person
+
+
+async def presser(
+    callback: CallbackQuery, bot: Bot, services: Application
+) -> tuple[int, Person | None]:
+    """The chat and the contact behind a pressed button, the press answered at once (so
+    the button stops spinning); ``None`` for a refused person, who has been told why."""
+    await quietly(callback.answer(), "answering callback")
+    user = callback.from_user
+    chat_id = callback.message.chat.id if callback.message is not None else user.id
+    try:
+        return chat_id, await contact_of(services, user)
+    except Refused as refused:
+        await say(bot, chat_id, user.language_code, refused.msgid)
+        return chat_id, None
 
 
 async def say(bot: Bot, chat_id: int, lang: str | None, msgid: str) -> None:

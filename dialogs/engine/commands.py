@@ -46,6 +46,12 @@ def start(t: Turn) -> None:
         ask_language(t)
         return
     welcome(t)
+    # Coming back (a reminder's button, /start days later): the item's question again
+    # and the last answer, so the field is not mistaken for another item's.
+    t.state.shown_item = None
+    note = flow.last_answered(t)
+    if note:
+        t.say(note)
     flow.resume(t)
 
 

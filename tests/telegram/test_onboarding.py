@@ -122,7 +122,12 @@ async def test_known_person_continues_where_they_were(running: Harness):
     for text in ("/start", f"/start {p.token}"):  # plain /start, or the link again
         await p.send(Input.text(text))
         assert await h.state(7400) == {**where, "nonce": (await h.state(7400))["nonce"]}
-        assert screen(p.replies) == [(f"{welcome}\n\n{current}", screen([question])[0][1])]
+        ((text_shown, buttons),) = screen(p.replies)
+        assert buttons == screen([question])[0][1]
+        # the welcome, the last answer, the item's question again, then the same field
+        assert text_shown.startswith(f"{welcome}\n\nПоследний ответ — 1.1. ")
+        assert "\n1.1. Какие риски наблюдаются" in text_shown
+        assert text_shown.endswith(current)
     assert len(await h.store.list_contacts(h.orgs["ngo"].organisation.id)) == 1
 
 

@@ -80,7 +80,8 @@ async def test_state_replays_the_current_question_with_progress(webchat):
     chosen = f"Язык: Русский.\n\n{WELCOME_TOURISM}\n\n{first_question('ru', header=True)}"
     assert seen(body) == [(chosen, "question", ROWS)]
     again = await (await client.get("/api/state", headers={"X-CSRF-Token": csrf})).json()
-    replay = f"{WELCOME_TOURISM}\n\n{first_question('ru', header=False)}"
+    # a reload shows the item's question again (nothing answered yet: no last answer)
+    replay = f"{WELCOME_TOURISM}\n\n{first_question('ru', header=True)}"
     assert seen(again) == [(replay, "question", ROWS)]
     assert again["lang"] == "ru"
     assert again["ui"]["menu"] == i18n.gettext("ru", "Меню")

@@ -17,6 +17,7 @@ from storage.models import (
     AnswerRevision,
     AuditEvent,
     Campaign,
+    CampaignOrganisation,
     Contact,
     Invitation,
     Organisation,
@@ -126,9 +127,14 @@ class PanelReadStore(StoreBase):
                 counts.setdefault(campaign_id, {})[status] = int(n)
         return counts
 
-    async def count_organisations(self) -> int:
+    async def member_counts(self) -> dict[int, int]:
+        """campaign id → how many organisations take part in it (a campaign's own members,
+        not the master list: adding next year's organisations leaves last year's "of N")."""
+        query = select(CampaignOrganisation.campaign_id, func.count()).group_by(
+            CampaignOrganisation.campaign_id
+        )
         async with self._tx() as s:
-            return int(await s.scalar(select(func.count()).select_from(Organisation)) or 0)
+            return {int(c): int(n) for c, n in (await s.execute(query)).all()}
 
     async def search_audit(
         self, where: AuditFilter, *, before_id: int | None = None, limit: int = 100

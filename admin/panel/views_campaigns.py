@@ -42,7 +42,7 @@ async def campaigns(request: web.Request) -> web.StreamResponse:
     store = panel_of(request).store
     lang = visitor(request).lang
     counts = await store.response_counts()
-    total = await store.count_organisations()
+    members = await store.member_counts()
     rows = [
         {
             "id": c.id,
@@ -52,18 +52,18 @@ async def campaigns(request: web.Request) -> web.StreamResponse:
             "period": f"{day(c.period_start)} – {day(c.period_end)}",
             "deadline": day(c.deadline),
             "submitted": counts.get(c.id, {}).get("submitted", 0),
-            "organisations": total,
+            "organisations": members.get(c.id, 0),
         }
         for c in await store.list_campaigns()
     ]
     return render(request, "campaigns.html", {"campaigns": rows})
 
 
-def _row(data: CampaignData, sheet: Sheet, lang: str, names: dict[int, str]) -> dict[str, Any]:
+def _row(data: CampaignData, sheet: Sheet, lang: str) -> dict[str, Any]:
     summary = checks.summary(data, sheet)
     return {
         "id": sheet.organisation_id,
-        "name": names.get(sheet.organisation_id, sheet.name_ru),
+        "name": sheet.name_kk if lang == "kk" and sheet.name_kk else sheet.name_ru,
         "kind": sheet.subject_kind,
         "region": sheet.region or "",
         "status": sheet.status,
@@ -99,11 +99,7 @@ async def campaign(request: web.Request) -> web.StreamResponse:
                           include_not_started=True)  # fmt: skip
     except errors.NotFound:
         raise web.HTTPNotFound() from None
-    names = {
-        o.id: (o.name_kk if lang == "kk" and o.name_kk else o.name_ru)
-        for o in await store.list_organisations()
-    }
-    rows = [_row(data, sheet, lang, names) for sheet in data.sheets]
+    rows = [_row(data, sheet, lang) for sheet in data.sheets]
     wanted = _filters(request)
     shown = [r for r in rows if _matches(r, wanted)]
     by_status = Counter(r["status"] for r in rows)

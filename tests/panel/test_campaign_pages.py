@@ -125,3 +125,16 @@ async def test_organisations_are_added_and_taken_out(panel: PanelEnv) -> None:
     assert "Сбор закрыт: состав участников менять нельзя" in flat(html)
     assert 'name="org"' in html and "disabled" in html and "Добавить отмеченные" not in html
     csrf_of(html)  # the filters still work; the forms keep their token
+
+
+async def test_the_campaigns_list_counts_each_campaigns_own_organisations(
+    panel: PanelEnv,
+) -> None:
+    """«0 из N»: N is the campaign's members, so an empty new campaign says «из 0» and
+    last year's count does not grow with the master list."""
+    client, csrf = await coordinator(panel)
+    members = len(await panel.store.campaign_organisations(panel.campaign.id))
+    resp = await panel.post(client, NEW, {**FORM, "members": "none", "csrf": csrf})
+    assert resp.status == 303, await resp.text()
+    text = flat(await (await client.get("/admin/campaigns")).text())
+    assert f"из {members}" in text and "0 из 0" in text

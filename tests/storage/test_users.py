@@ -160,4 +160,4 @@ async def test_organisation_record_and_response_counts(store: Store, world) -> N
     empty = await store.organisation_record(world.org_b.id, world.campaign.id)
     assert empty.response is None and empty.answers == [] and empty.revisions == []
     assert await store.response_counts() == {world.campaign.id: {"in_progress": 1}}
-    assert await store.count_organisations() == 2
+    assert await store.member_counts() == {world.campaign.id: 2}

@@ -62,22 +62,27 @@
     var head = element("span", "fold-head", text.slice(0, cut));
     var rest = element("span", "fold-rest", text.slice(cut));
     var ellipsis = element("span", "fold-ellipsis", "… ");
-    rest.hidden = true;
+    node.appendChild(head);
+    node.appendChild(rest);
+    node.appendChild(ellipsis);
+    node.appendChild(folding(rest, ellipsis));
+    return node;
+  }
+
+  function folding(more, less) {
+    /* The "more"/"less" button: shows ``more`` and hides ``less``, and back. */
+    more.hidden = true;
     var toggle = element("button", "more", t("more"));
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
     toggle.addEventListener("click", function () {
-      var open = rest.hidden;
-      rest.hidden = !open;
-      ellipsis.hidden = open;
+      var open = more.hidden;
+      more.hidden = !open;
+      less.hidden = open;
       toggle.textContent = open ? t("less") : t("more");
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
-    node.appendChild(head);
-    node.appendChild(rest);
-    node.appendChild(ellipsis);
-    node.appendChild(toggle);
-    return node;
+    return toggle;
   }
 
   var ITEM_LINE = /^\s*\d+(\.\d+)+\.?\s/;   /* "1.3. Введение систем…": the item asked */
@@ -106,20 +111,9 @@
     if (items.length) { short.appendChild(element("p", "text para item-line", items.join("\n"))); }
     short.appendChild(element("p", "text para asked", parts[parts.length - 1]));
     text.split("\n\n").forEach(function (part) { full.appendChild(element("p", "text para", part)); });
-    full.hidden = true;
-    var toggle = element("button", "more", t("more"));
-    toggle.type = "button";
-    toggle.setAttribute("aria-expanded", "false");
-    toggle.addEventListener("click", function () {
-      var open = full.hidden;
-      full.hidden = !open;
-      short.hidden = open;
-      toggle.textContent = open ? t("less") : t("more");
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
     item.appendChild(short);
     item.appendChild(full);
-    item.appendChild(toggle);
+    item.appendChild(folding(full, short));
   }
 
   function fill(item, text, kind) {
